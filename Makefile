@@ -1,0 +1,76 @@
+# Glazov city portal. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+# The test suite runs with its own settings; `make run` uses the development ones.
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@ $(VENV)/.runtime-installed
+
+.PHONY: install
+install: $(VENV)/.runtime-installed ## Create .venv and install the site's dependencies
+
+.PHONY: system-deps
+system-deps: ## Install Debian's Chromium and gettext when missing (as root; never `playwright install`)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+.PHONY: messages
+messages: $(VENV)/.runtime-installed ## Compile the interface translations (locale/*/LC_MESSAGES/django.po)
+	@$(MANAGE) compilemessages --ignore=.venv -v 0
+
+.PHONY: setup
+setup: messages ## Migrate the database and load the demo content (idempotent)
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) load_demo_content
+	$(MANAGE) create_demo_users
+
+.PHONY: run
+run: setup ## Set everything up and serve the demo site at http://127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+.PHONY: lint
+lint: $(VENV)/.test-installed ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: check
+check: $(VENV)/.test-installed messages ## Django checks: system check, no missing migrations
+	DJANGO_SETTINGS_MODULE=site_glazov.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=site_glazov.settings.test $(MANAGE) makemigrations --check --dry-run
+
+.PHONY: test
+test: $(VENV)/.test-installed system-deps lint check ## Set up and run every test (browser tests included)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+.PHONY: clean
+clean: ## Remove the virtualenv, the SQLite database and uploaded media
+	rm -rf $(VENV) db.sqlite3 media collected_static

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    """«Решаем вместе»: residents' problem reports and the staff inbox."""
+
+    name = "feedback"
+    verbose_name = _("Решаем вместе")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    """Site-wide pieces: base page, home and information pages, navigation, footer."""
+
+    name = "home"
+    verbose_name = _("Основное")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,5 @@
+from .base import BasePage
+from .pages import HomePage, HomePageFeaturedLink, InfoPage
+from .snippets import FooterContacts
+
+__all__ = ["BasePage", "FooterContacts", "HomePage", "HomePageFeaturedLink", "InfoPage"]

@@ -1,0 +1,67 @@
+"""The abstract page every portal page type builds on."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BasePage(Page):
+    """What every page shares: a listing summary and image, and the SEO description.
+
+    Concrete pages add only their own fields and set their parent and child types.
+    """
+
+    listing_summary = models.TextField(
+        _("краткое описание для списков"),
+        blank=True,
+        max_length=400,
+        help_text=_(
+            "Одно-два предложения, которые увидят в списках страниц и в поиске. "
+            "Если пусто, в списках будет только заголовок."
+        ),
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("изображение для списков"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Показывается в списках и при публикации ссылки в соцсетях."),
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel("seo_title"),
+                FieldPanel("search_description"),
+                FieldPanel("show_in_menus"),
+            ],
+            heading=_("Адрес и поисковые системы"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("listing_summary"), FieldPanel("listing_image")],
+            heading=_("Как страница выглядит в списках"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def meta_description(self):
+        """The text for `<meta name="description">`: the SEO text, else the summary."""
+        return self.search_description or self.listing_summary
+
+    @property
+    def untranslated_original(self):
+        """The source page when this page is an untranslated copy (an alias) from another language."""
+        if self.alias_of_id is None:
+            return None
+        original = self.alias_of
+        return original if original.locale_id != self.locale_id else None

@@ -1,0 +1,134 @@
+"""The home page of each language and the information pages under it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+from .base import BasePage
+
+
+class HomePage(BasePage):
+    """The front page of one language version of the portal."""
+
+    intro = models.TextField(
+        _("вступление"),
+        blank=True,
+        max_length=500,
+        help_text=_("Короткий текст под названием портала на главной странице."),
+    )
+    problem_cta_title = models.CharField(
+        _("заголовок призыва «Решаем вместе»"), max_length=100, default="Решаем вместе"
+    )
+    problem_cta_text = models.CharField(
+        _("текст призыва"),
+        max_length=300,
+        default="Не убран мусор, яма на дороге, не горит фонарь? Столкнулись с проблемой — сообщите о ней!",
+    )
+    problem_cta_button = models.CharField(
+        _("надпись на кнопке"), max_length=60, default="Сообщить о проблеме"
+    )
+    problem_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("куда ведёт кнопка"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Обычно — страница формы «Решаем вместе». Без страницы блок не показывается."),
+    )
+
+    max_count_per_parent = 1
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.InfoPage"]
+
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldPanel("problem_cta_title"),
+                FieldPanel("problem_cta_text"),
+                FieldPanel("problem_cta_button"),
+                PageChooserPanel("problem_cta_page"),
+            ],
+            heading=_("Решаем вместе"),
+        ),
+        InlinePanel(
+            "featured_links",
+            label=_("Быстрая ссылка"),
+            heading=_("Быстрые ссылки"),
+            help_text=_("Разделы, которые жители ищут чаще всего. Порядок можно менять перетаскиванием."),
+            max_num=12,
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("главная страница")
+        verbose_name_plural = _("главные страницы")
+
+
+class HomePageFeaturedLink(Orderable):
+    """A quick link on the home page to a page of the portal, with an optional own title."""
+
+    home_page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_links")
+    link_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("страница"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("надпись"),
+        max_length=100,
+        blank=True,
+        help_text=_("Если пусто, покажем заголовок выбранной страницы."),
+    )
+
+    panels = [PageChooserPanel("link_page"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("быстрая ссылка")
+        verbose_name_plural = _("быстрые ссылки")
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.link_page.title
+
+
+class InfoPage(BasePage):
+    """A page of reference information: about the city, contacts, how to get a service."""
+
+    body = StreamField(BodyBlock(), verbose_name=_("содержание"), blank=True)
+    show_children = models.BooleanField(
+        _("показывать список вложенных страниц"),
+        default=True,
+        help_text=_("Под текстом появится список страниц этого раздела с их кратким описанием."),
+    )
+
+    parent_page_types = ["home.HomePage", "home.InfoPage"]
+    subpage_types = ["home.InfoPage"]
+
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("show_children")]
+
+    class Meta:
+        verbose_name = _("информационная страница")
+        verbose_name_plural = _("информационные страницы")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.show_children:
+            context["child_pages"] = self.get_children().live().public().specific()
+        return context

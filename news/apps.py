@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsConfig(AppConfig):
+    """City news and the registry of the city Duma's decisions."""
+
+    name = "news"
+    verbose_name = _("Новости и решения Думы")

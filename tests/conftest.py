@@ -1,0 +1,77 @@
+"""Shared test set-up: a test database holding the demo content, and a real server for browsers.
+
+The demo content is loaded once per session, after migrations. Ordinary tests run inside a
+transaction over it. Tests that flush the database (transactional ones) get it back
+afterwards (see pytest_runtest_teardown), so no test depends on the order tests run in.
+"""
+
+import os
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+from pytest_django.plugin import blocking_manager_key
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is safe to use there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def load_demo_content():
+    from django.core.management import call_command
+
+    call_command("load_demo_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_demo_content()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    flushed = "transactional_db" in item.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if flushed:
+        with item.config.stash[blocking_manager_key].unblock():
+            load_demo_content()
+    return result
+
+
+@pytest.fixture(scope="session")
+def site_server(django_db_setup, django_db_blocker):
+    """The portal served over HTTP on 127.0.0.1 from the test database, for browser tests.
+
+    Unlike pytest-django's live_server it does not flush the database after each test, so the
+    demo content stays; what a browser test submits stays too.
+    """
+    with django_db_blocker.unblock():
+        server = LiveServer("127.0.0.1:0")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def site_db(django_db_blocker):
+    """Database access for a test that talks to site_server and checks what it stored."""
+    with django_db_blocker.unblock():
+        yield
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (installed by `make system-deps`), never a Playwright-downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}

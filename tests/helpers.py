@@ -1,0 +1,16 @@
+"""Small helpers the tests share."""
+
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
+
+
+def home_page(language_code=None):
+    """The home page of a language tree (Russian by default)."""
+    root = Site.objects.get(is_default_site=True).root_page
+    if language_code in (None, settings.LANGUAGE_CODE):
+        return root.specific
+    return root.get_translation(Locale.objects.get(language_code=language_code)).specific
+
+
+def page_by_slug(slug, language_code="ru"):
+    return Page.objects.get(slug=slug, locale__language_code=language_code).specific

@@ -47,6 +47,11 @@ system-deps: ## Install Debian's Chromium and gettext when missing (as root; nev
 messages: $(VENV)/.runtime-installed ## Compile the interface translations (locale/*/LC_MESSAGES/django.po)
 	@$(MANAGE) compilemessages --ignore=.venv -v 0
 
+.PHONY: messages-update
+messages-update: $(VENV)/.runtime-installed ## Collect new interface strings into locale/{ru,en,udm} (then translate locale/en)
+	$(MANAGE) makemessages -l ru -l en -l udm --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=collected_static --ignore=media
+	$(MANAGE) makemessages -d djangojs -l ru -l en -l udm --no-location --ignore=.venv --ignore=collected_static --ignore=static/vendor
+
 .PHONY: setup
 setup: messages ## Migrate the database and load the demo content (idempotent)
 	$(MANAGE) migrate --no-input -v 0

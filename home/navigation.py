@@ -38,19 +38,20 @@ def get_language_versions(request, page=None):
     for code, name in settings.WAGTAIL_CONTENT_LANGUAGES:
         if page is None:
             url, translated = translate_url(request.get_full_path(), code), True
+            absolute_url = request.build_absolute_uri(url)
         else:
             target = by_language.get(code)
             translated = target is not None and (target.alias_of_id is None or code == settings.LANGUAGE_CODE)
             target = target or homes.get(code)
-            url = target.get_url(request) if target else None
-            if url is None:
+            if target is None:
                 continue
+            url, absolute_url = target.get_url(request), target.get_full_url(request)
         versions.append(
             {
                 "code": code,
                 "name": name,
                 "url": url,
-                "absolute_url": request.build_absolute_uri(url),
+                "absolute_url": absolute_url,
                 "is_current": code == current,
                 "translated": translated,
             }

@@ -41,12 +41,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(scope="session")
-def site_server(django_db_setup, django_db_blocker):
-    """The portal served over HTTP on 127.0.0.1 from the test database, for browser tests.
-
-    Unlike pytest-django's live_server it does not flush the database after each test, so the
-    demo content stays; what a browser test submits stays too.
-    """
+def _site_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         server = LiveServer("127.0.0.1:0")
     yield server
@@ -54,10 +49,21 @@ def site_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def site_db(django_db_blocker):
-    """Database access for a test that talks to site_server and checks what it stored."""
+def site_server(_site_server, django_db_blocker):
+    """The portal served over HTTP on 127.0.0.1 from the test database, for browser tests.
+
+    Unlike pytest-django's live_server it does not flush the database after each test, so the
+    demo content stays; what a browser test submits stays too. The test itself may read and
+    write the database as well (committed at once, no rollback).
+    """
     with django_db_blocker.unblock():
-        yield
+        yield _site_server
+
+
+@pytest.fixture
+def site_db(site_server):
+    """Database access for a test that talks to site_server and checks what it stored."""
+    return site_server
 
 
 CHROMIUM_ARGS = [

@@ -14,3 +14,8 @@ def home_page(language_code=None):
 
 def page_by_slug(slug, language_code="ru"):
     return Page.objects.get(slug=slug, locale__language_code=language_code).specific
+
+
+def site_root_url():
+    """Where full URLs (canonical, hreflang, sitemap) point: the Wagtail site's address."""
+    return Site.objects.get(is_default_site=True).root_url

@@ -4,6 +4,8 @@ Every step looks for what it would create and leaves existing content alone, so 
 it again changes nothing, including what editors have changed since.
 """
 
+import os
+
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
@@ -43,7 +45,10 @@ def ensure_home_page(locale):
     root.add_child(instance=home)
     home.save_revision().publish()
     if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
+        site = Site(is_default_site=True)
+    # Full URLs (canonical, hreflang, sitemap) use the site's address: the one `make run` serves.
+    site.hostname = os.environ.get("SITE_HOSTNAME", "127.0.0.1")
+    site.port = int(os.environ.get("PORT", "8000"))
     old_root = site.root_page if site.pk else None
     site.root_page = home
     site.site_name = "Город Глазов"

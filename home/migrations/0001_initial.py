@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('problem_cta_text', models.CharField(default='Не убран мусор, яма на дороге, не горит фонарь? Столкнулись с проблемой — сообщите о ней!', max_length=300, verbose_name='текст призыва')),
                 ('problem_cta_button', models.CharField(default='Сообщить о проблеме', max_length=60, verbose_name='надпись на кнопке')),
                 ('listing_image', models.ForeignKey(blank=True, help_text='Показывается в списках и при публикации ссылки в соцсетях.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name='изображение для списков')),
-                ('problem_cta_page', models.ForeignKey(blank=True, help_text='Обычно — страница формы «Решаем вместе». Без страницы блок не показывается.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='куда ведёт кнопка')),
+                ('problem_cta_page', models.ForeignKey(blank=True, help_text='Обычно — страница формы «Решаем вместе». Без страницы кнопка не показывается.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='куда ведёт кнопка')),
             ],
             options={
                 'verbose_name': 'главная страница',

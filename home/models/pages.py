@@ -40,7 +40,7 @@ class HomePage(BasePage):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text=_("Обычно — страница формы «Решаем вместе». Без страницы блок не показывается."),
+        help_text=_("Обычно — страница формы «Решаем вместе». Без страницы кнопка не показывается."),
     )
 
     max_count_per_parent = 1

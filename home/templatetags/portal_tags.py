@@ -25,12 +25,12 @@ def language_versions(context):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """The page's absolute URL; for an untranslated copy, its Russian original's."""
+    """The page's full URL on its Wagtail site; for an untranslated copy, its Russian original's."""
     page = context.get("page")
     if page is None:
         return ""
     target = getattr(page, "untranslated_original", None) or page
-    return context["request"].build_absolute_uri(target.get_url(context["request"]))
+    return target.get_full_url(context["request"])
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)

@@ -1,0 +1,70 @@
+"""Site search, sitemap.xml and robots.txt."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.factories import InfoPageFactory
+from tests.helpers import home_page, site_root_url
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def test_search_finds_the_seed_words(client):
+    response = client.get("/ru/search/", {"q": "Ассоциация новаторских городов"})
+    assert response.status_code == 200
+    assert 'href="/ru/about/innovative-cities/"' in response.text
+    assert "найдено страниц: 1" in response.text
+
+
+def test_search_in_english_finds_english_pages_only(client):
+    html = client.get("/en/search/", {"q": "Association"}).text
+    assert 'href="/en/about/innovative-cities/"' in html
+    assert "/ru/" not in html.split('class="search-results"')[1]
+
+
+def test_search_leaves_out_untranslated_copies(client):
+    html = client.get("/udm/search/", {"q": "Ассоциация"}).text
+    assert "найдено страниц: 0" in html
+
+
+def test_search_paginates_ten_a_page(client):
+    for number in range(12):
+        page = InfoPageFactory(parent=home_page(), title=f"Вывоз мусора, часть {number}", slug=f"musor-{number}")
+        page.save_revision().publish()
+    first = client.get("/ru/search/", {"q": "мусора"}).text
+    second = client.get("/ru/search/", {"q": "мусора", "page": 2}).text
+    assert first.count('class="search-results__item"') == 10
+    assert second.count('class="search-results__item"') == 2
+    assert 'href="?q=%D0%BC%D1%83%D1%81%D0%BE%D1%80%D0%B0&amp;page=2"' in first
+
+
+@pytest.mark.parametrize("page_param", ["999", "abc", "-1"])
+def test_search_survives_odd_page_numbers(client, page_param):
+    assert client.get("/ru/search/", {"q": "Глазов", "page": page_param}).status_code == 200
+
+
+def test_empty_search_shows_the_form_only(client):
+    response = client.get("/ru/search/")
+    assert response.status_code == 200
+    assert "search-count" not in response.text
+
+
+def test_sitemap_lists_every_language(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locations = [loc.text for loc in ET.fromstring(response.content).findall("sm:url/sm:loc", SITEMAP_NS)]
+    root = site_root_url()
+    for language in ("ru", "en", "udm"):
+        assert f"{root}/{language}/" in locations
+        assert f"{root}/{language}/about/innovative-cities/" in locations
+    assert len(locations) == len(set(locations))
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    assert "Disallow: /admin/" in response.text

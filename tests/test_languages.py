@@ -39,7 +39,11 @@ def test_admin_is_outside_language_prefixes(client):
 def test_translated_page_links_its_translations_with_hreflang(client):
     html = client.get("/ru/about/").text
     root = site_root_url()
-    assert hreflangs(html) == {"ru": f"{root}/ru/about/", "x-default": f"{root}/ru/about/", "en": f"{root}/en/about/"}
+    assert hreflangs(html) == {
+        "ru": f"{root}/ru/about/",
+        "x-default": f"{root}/ru/about/",
+        "en": f"{root}/en/about/",
+    }
 
 
 def test_untranslated_copy_has_no_hreflang_and_says_so(client):

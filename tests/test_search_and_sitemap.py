@@ -1,7 +1,6 @@
 """Site search, sitemap.xml and robots.txt."""
 
-import xml.etree.ElementTree as ET
-
+import defusedxml.ElementTree as ET
 import pytest
 
 from tests.factories import InfoPageFactory
@@ -32,7 +31,9 @@ def test_search_leaves_out_untranslated_copies(client):
 
 def test_search_paginates_ten_a_page(client):
     for number in range(12):
-        page = InfoPageFactory(parent=home_page(), title=f"Вывоз мусора, часть {number}", slug=f"musor-{number}")
+        page = InfoPageFactory(
+            parent=home_page(), title=f"Вывоз мусора, часть {number}", slug=f"musor-{number}"
+        )
         page.save_revision().publish()
     first = client.get("/ru/search/", {"q": "мусора"}).text
     second = client.get("/ru/search/", {"q": "мусора", "page": 2}).text

@@ -1,7 +1,9 @@
 """The demo command builds the city's tree and is safe to run again."""
 
+import io
+
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from wagtail.models import Page, PageLogEntry, Revision
 
 from home.models import FooterContacts, HomePage
@@ -45,3 +47,19 @@ def test_footer_contacts_come_from_the_snippet_in_each_language(client):
     assert "6 Dinamo St." in client.get("/en/").text
     # No Udmurt translation yet: the Russian contacts, not nothing and not English.
     assert "ул. Динамо, д. 6" in client.get("/udm/").text
+
+
+def test_demo_accounts_are_refused_outside_development(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("create_demo_users", verbosity=0)
+
+
+def test_demo_accounts_cover_every_staff_group(settings, django_user_model):
+    settings.DEBUG = True
+    call_command("create_demo_users", stdout=io.StringIO())
+    call_command("create_demo_users", stdout=io.StringIO())  # a second run changes nothing
+    assert django_user_model.objects.get(username="admin").is_superuser
+    groups = set(django_user_model.objects.values_list("groups__name", flat=True))
+    assert {"Редакторы", "Авторы", "Модераторы обращений", "Переводчики"} <= groups
+    assert django_user_model.objects.get(username="translator").check_password("glazov-demo")

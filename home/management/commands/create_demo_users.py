@@ -1,5 +1,7 @@
 """Demo accounts for trying the admin in each role. Development settings only."""
 
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 user.save()
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
-        self.stdout.write("Вход в админку: http://127.0.0.1:8000/admin/")
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(f"Вход в админку: http://127.0.0.1:{port}/admin/")
         for username, first_name, _group in DEMO_USERS:
             self.stdout.write(f"  {first_name:<22} логин: {username:<11} пароль: {DEMO_PASSWORD}")

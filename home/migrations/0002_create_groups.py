@@ -7,8 +7,9 @@ Page permissions for translators are granted on the English and Udmurt trees onc
 exist (home.permissions.grant_translator_page_permissions).
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from home.migration_utils import ensure_permissions, get_permission
 
 AUTHORS, EDITORS, REPORT_MODERATORS, TRANSLATORS = (
     "Авторы",
@@ -24,17 +25,7 @@ MEDIA_PERMISSIONS = {
 }
 
 
-def ensure_permissions(apps):
-    # Permissions are normally created after all migrations; this migration needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-
-def perm(apps, app_label, codename):
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+perm = get_permission
 
 
 def rename_or_create(Group, old_name, new_name):

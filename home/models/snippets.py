@@ -42,6 +42,12 @@ class FooterContacts(TranslatableMixin, models.Model):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("контакты в подвале сайта")
         verbose_name_plural = _("контакты в подвале сайта")
+        permissions = [
+            (
+                "translate_footercontacts",
+                _("Может только переводить контакты в подвале, не меняя русский оригинал"),
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation} ({self.locale})"

@@ -1,0 +1,24 @@
+"""gunicorn settings for the portal; every value can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers suit a Django site with a database; two per core plus one is gunicorn's rule of thumb.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Restart workers now and then so a slow leak can never take the site down.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Uploads (report photos) go through nginx first; this caps what reaches Django.
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+wsgi_app = "site_glazov.wsgi:application"
+settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "site_glazov.settings.production")
+raw_env = [f"DJANGO_SETTINGS_MODULE={settings_module}"]

@@ -293,6 +293,19 @@ class ReportForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+def staff_who_work_reports():
+    """Users a report can be assigned to: «Модераторы обращений» and superusers."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(groups__permissions__codename="change_problemreport"), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 class ProblemReportAdminForm(WagtailAdminModelForm):
     """The moderators' form: records every status change and tells the resident about it."""
 
@@ -307,6 +320,10 @@ class ProblemReportAdminForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         self.initial_status = self.instance.status
         self.initial_answer = self.instance.public_answer
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = staff_who_work_reports()
+        if "category" in self.fields:
+            self.fields["category"].queryset = ProblemCategory.objects.filter(locale=Locale.get_default())
         if "duplicate_of" in self.fields:
             self.fields["duplicate_of"].queryset = self.fields["duplicate_of"].queryset.exclude(
                 pk=self.instance.pk

@@ -12,7 +12,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
-from .forms import ProblemReportAdminForm
+from .forms import ProblemReportAdminForm, staff_who_work_reports
 from .models import ProblemCategory, ProblemReport, Status
 
 
@@ -38,10 +38,6 @@ class ReportPermissionPolicy(ModelPermissionPolicy):
 report_permission_policy = ReportPermissionPolicy(ProblemReport)
 
 
-def staff_choices():
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
 class ProblemReportFilterSet(WagtailFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Статус"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
@@ -55,7 +51,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
     )
     overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
     assignee = django_filters.ModelChoiceFilter(
-        label=_("Ответственный"), queryset=lambda request: staff_choices(), null_label=_("Не назначен")
+        label=_("Ответственный"), queryset=lambda request: staff_who_work_reports(), null_label=_("Не назначен")
     )
 
     class Meta:
@@ -192,10 +188,10 @@ class ProblemReportViewSet(SnippetViewSet):
             ReportDetailsPanel(heading=_("Что сообщил житель")),
             MultiFieldPanel(
                 [
-                    FieldRowPanel([FieldPanel("status"), FieldPanel("assignee")]),
+                    FieldRowPanel([FieldPanel("status"), FieldPanel("assignee", widget=forms.Select)]),
                     FieldPanel("status_comment"),
                     FieldPanel("duplicate_of"),
-                    FieldRowPanel([FieldPanel("category"), FieldPanel("due_date")]),
+                    FieldRowPanel([FieldPanel("category", widget=forms.Select), FieldPanel("due_date")]),
                 ],
                 heading=_("Работа с сообщением"),
             ),

@@ -214,7 +214,7 @@ class ReportForm(forms.Form):
                     css_class="feedback-form__coordinates",
                 ),
             ),
-            Fieldset(_("Фото"), "photos"),
+            "photos",
             Fieldset(_("Как с вами связаться"), "name", "email", "phone"),
             Fieldset(_("Согласие"), "consent"),
             Div(Field("website"), css_class="feedback-trap", aria_hidden="true"),
@@ -300,7 +300,9 @@ def staff_who_work_reports():
 
     return (
         get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(groups__permissions__codename="change_problemreport"), is_active=True)
+        .objects.filter(
+            Q(is_superuser=True) | Q(groups__permissions__codename="change_problemreport"), is_active=True
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

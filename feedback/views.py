@@ -77,7 +77,7 @@ def report_sent(request, page):
     response = page.render(
         request,
         template="feedback/report_sent.html",
-        context_overrides={"report": report, "status_url": report.get_status_url()},
+        context_overrides={"report": report, "status_url": report.get_status_url(request)},
     )
     return private_headers(response)
 

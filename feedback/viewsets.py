@@ -51,7 +51,9 @@ class ProblemReportFilterSet(WagtailFilterSet):
     )
     overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
     assignee = django_filters.ModelChoiceFilter(
-        label=_("Ответственный"), queryset=lambda request: staff_who_work_reports(), null_label=_("Не назначен")
+        label=_("Ответственный"),
+        queryset=lambda request: staff_who_work_reports(),
+        null_label=_("Не назначен"),
     )
 
     class Meta:

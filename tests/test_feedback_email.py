@@ -71,7 +71,10 @@ def test_failing_mail_server_loses_nothing_and_the_retry_sends(
     client, settings, caplog, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.test_feedback_email.BrokenMailServer"
-    with caplog.at_level(logging.ERROR, logger="feedback.tasks"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.ERROR, logger="feedback.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(FORM_URL, form_data())
     assert response.status_code == 302  # the resident still gets the number
     report = ProblemReport.objects.get()

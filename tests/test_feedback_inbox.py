@@ -156,7 +156,9 @@ def test_status_change_is_recorded_and_the_resident_is_told(
     assert "Подтверждено выездом" in html and moderator.first_name in html
 
 
-def test_public_answer_alone_also_reaches_the_resident(client, moderator, report, django_capture_on_commit_callbacks):
+def test_public_answer_alone_also_reaches_the_resident(
+    client, moderator, report, django_capture_on_commit_callbacks
+):
     client.force_login(moderator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -189,7 +191,9 @@ def test_duplicate_needs_the_original(client, moderator, report):
 
 
 def make_overdue(report, days=3):
-    ProblemReport.objects.filter(pk=report.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=days))
+    ProblemReport.objects.filter(pk=report.pk).update(
+        due_date=timezone.localdate() - datetime.timedelta(days=days)
+    )
 
 
 def test_overdue_reports_stand_out_and_filter(client, moderator):

@@ -42,7 +42,9 @@ def test_status_page_shows_no_personal_data_and_no_internal_note(client):
     )
     report.internal_note = "Жалобщик звонил трижды"
     report.save()
-    StatusChange.objects.create(report=report, from_status=Status.NEW, to_status=Status.ACCEPTED, comment="Выезд")
+    StatusChange.objects.create(
+        report=report, from_status=Status.NEW, to_status=Status.ACCEPTED, comment="Выезд"
+    )
     html = client.get(status_url(report)).text
     for private in (
         "Пётр",

@@ -230,14 +230,19 @@ class ProblemReport(models.Model):
     def overdue_display(self):
         return _("да") if self.is_overdue else _("нет")
 
-    def get_status_url(self):
-        """The resident's private status link, under the form page of the resident's language."""
+    def get_status_url(self, request=None):
+        """The resident's private status link, under the form page of the resident's language.
+
+        With a request it is built on the host the resident used; without one (e-mails), on the Site's.
+        """
         if self.page is None:
             return ""
         locale = Locale.objects.filter(language_code=self.language).first()
-        page = (locale and self.page.get_translation_or_none(locale)) or self.page
-        page = page.specific
-        return page.full_url + page.reverse_subpage("status", args=[self.token])
+        page = ((locale and self.page.get_translation_or_none(locale)) or self.page).specific
+        path = page.reverse_subpage("status", args=[self.token])
+        if request is not None:
+            return request.build_absolute_uri(page.get_url(request) + path)
+        return page.full_url + path
 
     def get_admin_url(self):
         return reverse("wagtailsnippets_feedback_problemreport:edit", args=[self.pk])

@@ -307,3 +307,17 @@ def test_date_range_filter_has_an_upper_bound_too(client, moderator):
     until = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
     html = client.get(LIST_URL, {"created_at_to": until}).text
     assert old.number in html and recent.number not in html
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_listing_queries_do_not_grow_with_the_number_of_reports(
+    client, moderator, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        report = make_report()
+        if index % 2:
+            ProblemReport.objects.filter(pk=report.pk).update(assignee=moderator)
+    client.force_login(moderator)
+    client.get(LIST_URL)  # warm the per-user caches (permissions, profile)
+    with django_assert_max_num_queries(15):
+        assert client.get(LIST_URL).status_code == 200

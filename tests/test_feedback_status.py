@@ -99,3 +99,13 @@ def test_duplicate_points_to_the_original_by_number(client):
     html = client.get(status_url(duplicate)).text
     assert original.number in html
     assert original.token not in html
+
+
+@pytest.mark.parametrize("changes", [1, 20])
+def test_status_page_queries_do_not_grow_with_the_history(client, changes, django_assert_max_num_queries):
+    report = make_report()
+    for _ in range(changes):
+        StatusChange.objects.create(report=report, from_status=Status.NEW, to_status=Status.ACCEPTED)
+    client.get(status_url(report))
+    with django_assert_max_num_queries(20):
+        assert client.get(status_url(report)).status_code == 200

@@ -7,3 +7,9 @@ class FeedbackConfig(AppConfig):
 
     name = "feedback"
     verbose_name = _("Решаем вместе")
+
+    def ready(self):
+        # Let Pillow open the HEIC photos iPhones take.
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()

@@ -5,6 +5,7 @@ transaction over it. Tests that flush the database (transactional ones) get it b
 afterwards (see pytest_runtest_teardown), so no test depends on the order tests run in.
 """
 
+import json
 import os
 
 import pytest
@@ -21,9 +22,39 @@ def load_demo_content():
     call_command("load_demo_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
+# What migrations put in the database (root page, groups, locales), kept to restore after a flush.
+MIGRATION_DATA = {}
+
+
+def snapshot_migration_data():
+    from django.db import connection
+
+    MIGRATION_DATA[connection.alias] = connection.creation.serialize_db_to_string()
+
+
+def restore_migration_data():
+    """Put back what a flush removed and no post_migrate handler recreates (Wagtail's root page, groups)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from wagtail.models import Page
+
+    if connection.alias not in MIGRATION_DATA or Page.objects.filter(depth=1).exists():
+        return  # not flushed (e.g. the test was skipped)
+    # post_migrate recreated content types and permissions under new ids; the snapshot's ids win,
+    # and go in first, before any save looks a content type up and creates it again.
+    ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
+    rows = json.loads(MIGRATION_DATA[connection.alias])
+    first = ("contenttypes.contenttype", "auth.permission")
+    rows.sort(key=lambda row: first.index(row["model"]) if row["model"] in first else len(first))
+    connection.creation.deserialize_db_from_string(json.dumps(rows))
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        snapshot_migration_data()
         load_demo_content()
 
 
@@ -34,8 +65,9 @@ def pytest_runtest_teardown(item, nextitem):
     flushed = "transactional_db" in item.fixturenames or (
         marker is not None and marker.kwargs.get("transaction", False)
     )
-    if flushed:
+    if flushed and nextitem is not None:  # after the last test the test database is already gone
         with item.config.stash[blocking_manager_key].unblock():
+            restore_migration_data()
             load_demo_content()
     return result
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "feedback.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,4 +191,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# «Решаем вместе»: residents' photos are stored outside MEDIA_ROOT and served to staff only.
+FEEDBACK_PRIVATE_ROOT = Path(os.environ.get("FEEDBACK_PRIVATE_ROOT", BASE_DIR / "private_media"))
+FEEDBACK_MAX_PHOTOS = 5
+FEEDBACK_PHOTO_MAX_BYTES = 10 * 1024 * 1024
+FEEDBACK_PHOTO_MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+FEEDBACK_PHOTO_MAX_SIDE = 2560
+# (reports, seconds) per client address; the header names the real client behind a proxy, if any.
+FEEDBACK_RATE_LIMIT = (
+    int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
+    int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
+)
+FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "REMOTE_ADDR")
+FEEDBACK_EMAIL_MAX_ATTEMPTS = 10
+# Five 10 MB photos and the text fit; anything larger is refused from its headers (HTTP 413).
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(60 * 1024 * 1024)))
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    }
 }

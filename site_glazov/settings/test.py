@@ -10,6 +10,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="glazov-test-media-"))  # noqa: F405
+FEEDBACK_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="glazov-test-private-"))  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 WHITENOISE_USE_FINDERS = True

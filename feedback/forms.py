@@ -1,0 +1,372 @@
+"""The resident's report form and the moderators' edit form for a report."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
+
+from .models import ProblemCategory, Status, StatusChange
+from .photos import ACCEPT_ATTRIBUTE, process_photo
+
+PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one file input; each is decoded and cleaned, errors name the file."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        limit = settings.FEEDBACK_MAX_PHOTOS
+        if len(files) > limit:
+            raise ValidationError(
+                ngettext(
+                    "Можно приложить не больше %(limit)d фото, а выбрано %(count)d. Оставьте самые важные.",
+                    "Можно приложить не больше %(limit)d фото, а выбрано %(count)d. Оставьте самые важные.",
+                    limit,
+                )
+                % {"limit": limit, "count": len(files)},
+                code="too_many",
+            )
+        photos, errors = [], []
+        for upload in files:
+            try:
+                photos.append(process_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        localized = obj.localized
+        if localized.description:
+            return format_html(
+                '{}<span class="form-text d-block">{}</span>', localized.name, localized.description
+            )
+        return localized.name
+
+
+def parse_coordinate(value, low, high, message):
+    value = (value or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValidationError(message, code="invalid") from None
+    if not number.is_finite() or not low <= number <= high:
+        raise ValidationError(message, code="out_of_range")
+    return number.quantize(Decimal("0.000001"))
+
+
+class ReportForm(forms.Form):
+    """What a resident fills in to report a problem; errors say, in the resident's language, what to fix."""
+
+    category = CategoryChoiceField(
+        label=_("Что случилось?"),
+        queryset=ProblemCategory.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Выберите, к какой категории относится проблема."),
+            "invalid_choice": _("Этой категории больше нет. Выберите категорию из списка."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Опишите проблему"),
+        min_length=10,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Что именно не так и с какого времени. От 10 до 4000 знаков."),
+        error_messages={
+            "required": _("Опишите проблему: хотя бы пару слов о том, что случилось."),
+            "min_length": _("Опишите проблему подробнее: нужно не меньше 10 знаков, сейчас %(show_value)d."),
+            "max_length": _("Сократите описание до 4000 знаков, сейчас %(show_value)d."),
+        },
+    )
+    address = forms.CharField(
+        label=_("Адрес или место"),
+        max_length=300,
+        help_text=_("Улица и дом или ориентир, например: «ул. Кирова, 5, у второго подъезда»."),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        error_messages={
+            "required": _("Укажите адрес или место, где мы найдём проблему."),
+            "max_length": _("Сократите адрес до 300 знаков, сейчас %(show_value)d."),
+        },
+    )
+    latitude = forms.CharField(
+        label=_("Широта"),
+        required=False,
+        max_length=20,
+        help_text=_("Необязательно. Например, 58.1393."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    longitude = forms.CharField(
+        label=_("Долгота"),
+        required=False,
+        max_length=20,
+        help_text=_("Необязательно. Например, 52.6580."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    photos = PhotosField(
+        label=_("Фото"),
+        help_text=_(
+            "До 5 снимков в формате JPEG, PNG, WebP или HEIC, каждый не больше 10 МБ. Необязательно."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+    name = forms.CharField(
+        label=_("Как к вам обращаться"),
+        max_length=150,
+        help_text=_("Имя или имя и отчество."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": _("Укажите, как к вам обращаться."),
+            "max_length": _("Сократите имя до 150 знаков."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Электронная почта"),
+        required=False,
+        max_length=254,
+        help_text=_("На неё придут номер сообщения и ответ."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Проверьте адрес почты: он должен быть похож на name@example.ru.")},
+    )
+    phone = forms.CharField(
+        label=_("Телефон"),
+        required=False,
+        max_length=30,
+        help_text=_("Например, +7 912 345-67-89. Нужна почта или телефон, можно и то и другое."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Без согласия на обработку персональных данных мы не можем принять сообщение."),
+        },
+    )
+    # Bots fill every field; people never see this one (see feedback.css).
+    website = forms.CharField(
+        label=_("Оставьте это поле пустым"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.fields["category"].queryset = page.offered_categories()
+        self.fields["consent"].label = page.consent_text
+        privacy = page.privacy_page
+        if privacy is not None:
+            self.fields["consent"].help_text = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                privacy.localized.specific.get_url(),
+                _("Политика обработки персональных данных (откроется в новой вкладке)"),
+            )
+        self.helper = self.build_helper()
+
+    def build_helper(self):
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True  # the template's form tag carries the token
+        helper.layout = Layout(
+            Fieldset(
+                _("Проблема"),
+                "category",
+                "description",
+                "address",
+                Fieldset(
+                    _("Точка на карте (необязательно)"),
+                    HTML(
+                        '<p class="form-text">{}</p>'.format(
+                            escape(_("Если знаете координаты места, впишите их — так мы найдём его быстрее."))
+                        )
+                    ),
+                    Div(
+                        Div("latitude", css_class="col-sm-6"),
+                        Div("longitude", css_class="col-sm-6"),
+                        css_class="row",
+                    ),
+                    css_class="feedback-form__coordinates",
+                ),
+            ),
+            "photos",
+            Fieldset(_("Как с вами связаться"), "name", "email", "phone"),
+            Fieldset(_("Согласие"), "consent"),
+            Div(Field("website"), css_class="feedback-trap", aria_hidden="true"),
+            Submit("submit", _("Отправить сообщение"), css_class="btn-lg"),
+        )
+        return helper
+
+    def clean_latitude(self):
+        return parse_coordinate(
+            self.cleaned_data.get("latitude"),
+            -90,
+            90,
+            _("Широта — это число от -90 до 90, например 58.1393."),
+        )
+
+    def clean_longitude(self):
+        return parse_coordinate(
+            self.cleaned_data.get("longitude"),
+            -180,
+            180,
+            _("Долгота — это число от -180 до 180, например 52.6580."),
+        )
+
+    def clean_phone(self):
+        phone = PHONE_CHARACTERS.sub("", self.cleaned_data.get("phone", ""))
+        if not phone:
+            return ""
+        digits = phone[1:] if phone.startswith("+") else phone
+        if not digits.isdigit() or not 10 <= len(digits) <= 15:
+            raise ValidationError(
+                _("Проверьте номер телефона: нужны только цифры, например +7 912 345-67-89."), code="invalid"
+            )
+        if len(digits) == 11 and digits[0] == "8":
+            digits = "7" + digits[1:]  # the Russian trunk prefix 8 means +7
+        elif len(digits) == 10:
+            digits = "7" + digits
+        return "+" + digits
+
+    def clean_category(self):
+        category = self.cleaned_data["category"]
+        # Reports are filed under the original (Russian) category whatever language the form is in.
+        source_locale = Locale.get_default()
+        return category.get_translation_or_none(source_locale) or category
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (
+            (latitude is None) != (longitude is None)
+            and not self.has_error("latitude")
+            and not self.has_error("longitude")
+        ):
+            missing = "longitude" if latitude is not None else "latitude"
+            self.add_error(
+                missing, _("Укажите обе координаты — широту и долготу — или оставьте обе пустыми.")
+            )
+        if (
+            not cleaned.get("email")
+            and not cleaned.get("phone")
+            and not self.has_error("email")
+            and not (self.has_error("phone"))
+        ):
+            self.add_error("email", _("Укажите электронную почту или телефон, чтобы мы могли ответить."))
+        return cleaned
+
+    def error_links(self):
+        """(anchor, message) for the error summary; a group of radios is reached by its first option."""
+        links = [("", error) for error in self.non_field_errors()]
+        for field in self:
+            anchor = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+            links.extend((anchor, error) for error in field.errors)
+        return links
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+def staff_who_work_reports():
+    """Users a report can be assigned to: «Модераторы обращений» and superusers."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True) | Q(groups__permissions__codename="change_problemreport"), is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ProblemReportAdminForm(WagtailAdminModelForm):
+    """The moderators' form: records every status change and tells the resident about it."""
+
+    status_comment = forms.CharField(
+        label=_("Комментарий к смене статуса"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Для коллег: почему изменили статус. Попадёт в историю, житель его не увидит."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial_status = self.instance.status
+        self.initial_answer = self.instance.public_answer
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = staff_who_work_reports()
+        if "category" in self.fields:
+            self.fields["category"].queryset = ProblemCategory.objects.filter(locale=Locale.get_default())
+        if "duplicate_of" in self.fields:
+            self.fields["duplicate_of"].queryset = self.fields["duplicate_of"].queryset.exclude(
+                pk=self.instance.pk
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.DUPLICATE and not cleaned.get("duplicate_of"):
+            self.add_error("duplicate_of", _("Для статуса «закрыто: дубликат» выберите исходное сообщение."))
+        if cleaned.get("duplicate_of") and cleaned.get("status") != Status.DUPLICATE:
+            self.add_error(
+                "duplicate_of",
+                _("Ссылка на исходное сообщение нужна только для статуса «закрыто: дубликат»."),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        from .services import notify_resident_of_update
+
+        report = super().save(commit=False)
+        status_changed = report.status != self.initial_status
+        answer_changed = report.public_answer.strip() != (self.initial_answer or "").strip()
+        now = timezone.now()
+        if answer_changed:
+            report.public_answer_at = now if report.public_answer.strip() else None
+        if status_changed:
+            report.closed_at = now if report.is_closed else None
+        if not commit:
+            return report
+        with transaction.atomic():
+            report.save()
+            self.save_m2m()
+            if status_changed:
+                StatusChange.objects.create(
+                    report=report,
+                    changed_at=now,
+                    changed_by=self.for_user,
+                    from_status=self.initial_status,
+                    to_status=report.status,
+                    comment=self.cleaned_data.get("status_comment", ""),
+                )
+            if status_changed or (answer_changed and report.public_answer.strip()):
+                notify_resident_of_update(report)
+        return report

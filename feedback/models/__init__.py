@@ -1,0 +1,23 @@
+from .categories import ProblemCategory
+from .pages import FeedbackPage
+from .reports import (
+    CLOSED_STATUSES,
+    Notification,
+    ProblemReport,
+    ReportPhoto,
+    Status,
+    StatusChange,
+    YearCounter,
+)
+
+__all__ = [
+    "CLOSED_STATUSES",
+    "FeedbackPage",
+    "Notification",
+    "ProblemCategory",
+    "ProblemReport",
+    "ReportPhoto",
+    "Status",
+    "StatusChange",
+    "YearCounter",
+]

@@ -1,0 +1,177 @@
+"""The «Решаем вместе» page: the report form, the confirmation and the residents' status pages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Locale
+from wagtail.search import index
+
+from home.models.base import BasePage
+
+from .categories import ProblemCategory
+
+DEFAULT_CONSENT_TEXT = (
+    "Я даю согласие Администрации города Глазова на обработку моих персональных данных "
+    "(имя, электронная почта, телефон, фотографии) для рассмотрения этого сообщения "
+    "в соответствии с Федеральным законом № 152-ФЗ «О персональных данных»."
+)
+
+
+def validate_email_list(value):
+    for address in split_addresses(value):
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("«%(address)s» не похоже на адрес электронной почты. Пишите каждый адрес с новой строки."),
+                params={"address": address},
+            ) from None
+
+
+def split_addresses(value):
+    return [
+        part.strip()
+        for part in (value or "").replace(",", "\n").replace(";", "\n").splitlines()
+        if part.strip()
+    ]
+
+
+class FeedbackPage(RoutablePageMixin, BasePage):
+    """The report form of «Решаем вместе», with its confirmation and status pages under it."""
+
+    intro = RichTextField(
+        _("вступление"),
+        blank=True,
+        features=["bold", "italic", "link", "ul"],
+        help_text=_("Текст над формой: о чём можно сообщить и как быстро отвечаем."),
+    )
+    thank_you_text = RichTextField(
+        _("текст благодарности"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Его увидит житель после отправки, рядом с номером сообщения."),
+    )
+    categories = ParentalManyToManyField(
+        ProblemCategory,
+        verbose_name=_("категории в форме"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Какие категории предлагать жителям. Если не выбрать ни одной, "
+            "в форме будут все категории, у которых стоит «принимать сообщения»."
+        ),
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("срок ответа, дней"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Через сколько дней после поступления сообщение считается просроченным. Обычно 30."),
+    )
+    notification_emails = models.TextField(
+        _("адреса для уведомлений"),
+        blank=True,
+        validators=[validate_email_list],
+        help_text=_(
+            "Кому сообщать о каждом новом сообщении, кроме службы из категории. Каждый адрес с новой строки."
+        ),
+    )
+    official_appeal_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("страница об официальных обращениях"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Куда направить жителя, которому нужно официальное обращение по 59-ФЗ "
+            "(например, страница приёмной). Ссылка будет над формой."
+        ),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("политика обработки персональных данных"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Страница, на которую ведёт ссылка рядом с галочкой согласия."),
+    )
+    consent_text = models.TextField(
+        _("текст согласия на обработку персональных данных"),
+        default=DEFAULT_CONSENT_TEXT,
+        max_length=1500,
+        help_text=_(
+            "Текст рядом с галочкой. Он сохраняется вместе с каждым сообщением. "
+            "Если меняете смысл текста, поменяйте и версию ниже."
+        ),
+    )
+    consent_version = models.CharField(
+        _("версия текста согласия"),
+        max_length=50,
+        default="1",
+        help_text=_("Например, дата утверждения: «2026-01-15». Сохраняется с каждым сообщением."),
+    )
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        PageChooserPanel("official_appeal_page"),
+        MultiFieldPanel(
+            [FieldPanel("privacy_page"), FieldPanel("consent_text"), FieldPanel("consent_version")],
+            heading=_("Согласие на обработку персональных данных (152-ФЗ)"),
+        ),
+        FieldPanel("thank_you_text"),
+    ]
+    settings_panels = [
+        MultiFieldPanel(
+            [FieldPanel("deadline_days"), FieldPanel("notification_emails")],
+            heading=_("Работа с сообщениями"),
+        ),
+        *BasePage.settings_panels,
+    ]
+
+    class Meta:
+        verbose_name = _("страница «Решаем вместе»")
+        verbose_name_plural = _("страницы «Решаем вместе»")
+
+    def offered_categories(self):
+        """Categories the form offers: the chosen ones, else every active original category."""
+        chosen = self.categories.active()
+        if chosen.exists():
+            return chosen.select_related("locale")
+        return ProblemCategory.objects.active().filter(locale=Locale.get_default()).select_related("locale")
+
+    @property
+    def notification_addresses(self):
+        return split_addresses(self.notification_emails)
+
+    @path("")
+    def form_view(self, request):
+        from feedback.views import report_form
+
+        return report_form(request, self)
+
+    @path("sent/", name="sent")
+    def sent_view(self, request):
+        from feedback.views import report_sent
+
+        return report_sent(request, self)
+
+    @path("status/<str:token>/", name="status")
+    def status_view(self, request, token):
+        from feedback.views import report_status
+
+        return report_status(request, self, token)

@@ -1,0 +1,330 @@
+"""Residents' problem reports, their photos, status history, tracking numbers and outgoing e-mail."""
+
+import datetime
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+
+NUMBER_PREFIX = "ГЛЗ"
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("новое")
+    ACCEPTED = "accepted", _("принято в работу")
+    PLANNED = "planned", _("запланировано")
+    RESOLVED = "resolved", _("решено")
+    REJECTED = "rejected", _("закрыто: отклонено")
+    DUPLICATE = "duplicate", _("закрыто: дубликат")
+    TRANSFERRED = "transferred", _("закрыто: передано в другую организацию")
+
+
+CLOSED_STATUSES = [Status.RESOLVED, Status.REJECTED, Status.DUPLICATE, Status.TRANSFERRED]
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT with no public URL at all: only a permission-checked view serves them."""
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; use ReportPhoto.get_admin_url()")
+
+
+def private_storage():
+    return PrivateStorage(location=settings.FEEDBACK_PRIVATE_ROOT)
+
+
+def photo_path(instance, filename):
+    # A random name: nothing about the resident or the original file leaks into storage.
+    today = timezone.localdate()
+    return f"report-photos/{today:%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+class YearCounter(models.Model):
+    """The last tracking number given out in a year; incremented under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("счётчик номеров")
+        verbose_name_plural = _("счётчики номеров")
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+    @classmethod
+    def next_number(cls, year):
+        """Reserve the next sequence number of ``year``; call inside the report's transaction.
+
+        The UPDATE comes first so the row (PostgreSQL) or the database (SQLite) is locked before
+        the value is read: two transactions can never read the same value.
+        """
+        for _attempt in range(5):
+            if cls.objects.filter(year=year).update(last=F("last") + 1):
+                return cls.objects.get(year=year).last
+            try:
+                with transaction.atomic():
+                    cls.objects.create(year=year, last=1)
+                return 1
+            except IntegrityError:
+                continue  # another report created the year's row first: increment it instead
+        raise RuntimeError(f"Could not reserve a tracking number for {year}")
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today=None):
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def not_overdue(self, today=None):
+        return self.exclude(pk__in=self.overdue(today).values("pk"))
+
+
+class ProblemReport(models.Model):
+    """One resident's report of a problem, worked by «Модераторы обращений» until it is closed."""
+
+    number = models.CharField(_("номер"), max_length=30, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("год"), editable=False)
+    sequence = models.PositiveIntegerField(_("порядковый номер"), editable=False)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("поступило"), default=timezone.now, editable=False, db_index=True)
+    page = models.ForeignKey(
+        "feedback.FeedbackPage",
+        verbose_name=_("страница формы"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        editable=False,
+    )
+    language = models.CharField(_("язык жителя"), max_length=10, default="ru", editable=False)
+
+    category = models.ForeignKey(
+        "feedback.ProblemCategory",
+        verbose_name=_("категория"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text=_("Можно исправить, если житель выбрал не ту категорию."),
+    )
+    description = models.TextField(_("описание проблемы"), editable=False)
+    address = models.CharField(_("адрес или место"), max_length=300, editable=False)
+    latitude = models.DecimalField(
+        _("широта"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    longitude = models.DecimalField(
+        _("долгота"), max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+
+    name = models.CharField(_("имя жителя"), max_length=150, editable=False)
+    email = models.EmailField(_("электронная почта жителя"), blank=True, editable=False)
+    phone = models.CharField(_("телефон жителя"), max_length=30, blank=True, editable=False)
+
+    consent_version = models.CharField(_("версия согласия"), max_length=50, editable=False)
+    consent_text = models.TextField(_("текст согласия"), editable=False)
+    consented_at = models.DateTimeField(_("согласие дано"), editable=False)
+
+    status = models.CharField(
+        _("статус"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        db_index=True,
+        help_text=_("Житель получит письмо о новом статусе, если оставил почту."),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ответственный"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Сотрудник, который ведёт это сообщение."),
+    )
+    due_date = models.DateField(
+        _("срок ответа"),
+        db_index=True,
+        help_text=_("Считается от даты поступления по сроку, заданному на странице формы. Можно продлить."),
+    )
+    public_answer = models.TextField(
+        _("ответ жителю"),
+        blank=True,
+        help_text=_(
+            "Этот текст увидит житель на странице статуса и в письме. "
+            "Пишите вежливо и без персональных данных."
+        ),
+    )
+    public_answer_at = models.DateTimeField(_("ответ дан"), null=True, blank=True, editable=False)
+    internal_note = models.TextField(
+        _("служебная заметка"),
+        blank=True,
+        help_text=_("Видят только сотрудники. Жителю никогда не показывается."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("дубликат сообщения"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        help_text=_("Для статуса «закрыто: дубликат» выберите исходное сообщение о той же проблеме."),
+    )
+    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True, editable=False)
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("сообщение о проблеме")
+        verbose_name_plural = _("сообщения о проблемах")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="feedback_report_unique_year_sequence"),
+            models.CheckConstraint(condition=~Q(email="", phone=""), name="feedback_report_has_contact"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @staticmethod
+    def format_number(year, sequence):
+        return f"{NUMBER_PREFIX}-{year}-{sequence:06d}"
+
+    def assign_number(self):
+        """Give the report the next number of the current year (inside the saving transaction)."""
+        self.year = timezone.localdate(self.created_at).year
+        self.sequence = YearCounter.next_number(self.year)
+        self.number = self.format_number(self.year, self.sequence)
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED_STATUSES
+
+    @property
+    def is_overdue(self):
+        return not self.is_closed and self.due_date < timezone.localdate()
+
+    @cached_property
+    def registered_on(self):
+        return timezone.localdate(self.created_at)
+
+    @staticmethod
+    def due_date_for(created_at, deadline_days):
+        return timezone.localdate(created_at) + datetime.timedelta(days=deadline_days)
+
+    def status_display(self):
+        return self.get_status_display()
+
+    def overdue_display(self):
+        return _("да") if self.is_overdue else _("нет")
+
+    def get_status_url(self, request=None):
+        """The resident's private status link, under the form page of the resident's language.
+
+        With a request it is built on the host the resident used; without one (e-mails), on the Site's.
+        """
+        if self.page is None:
+            return ""
+        locale = Locale.objects.filter(language_code=self.language).first()
+        page = ((locale and self.page.get_translation_or_none(locale)) or self.page).specific
+        path = page.reverse_subpage("status", args=[self.token])
+        if request is not None:
+            return request.build_absolute_uri(page.get_url(request) + path)
+        return page.full_url + path
+
+    def get_admin_url(self):
+        return reverse("wagtailsnippets_feedback_problemreport:edit", args=[self.pk])
+
+
+class ReportPhoto(models.Model):
+    """A photo attached to a report, re-encoded without metadata and stored privately."""
+
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("фото"), storage=private_storage, upload_to=photo_path, max_length=200)
+    original_name = models.CharField(_("имя файла у жителя"), max_length=255, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("фото к сообщению")
+        verbose_name_plural = _("фото к сообщениям")
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.original_name or self.image.name
+
+    def get_admin_url(self):
+        return reverse("feedback_report_photo", args=[self.pk])
+
+
+class StatusChange(models.Model):
+    """One change of a report's status: who, when, from, to, and the staff's comment."""
+
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="status_changes")
+    changed_at = models.DateTimeField(_("когда"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("кто"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(_("было"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("стало"), max_length=20, choices=Status.choices)
+    comment = models.TextField(_("комментарий"), blank=True)
+
+    class Meta:
+        verbose_name = _("изменение статуса")
+        verbose_name_plural = _("история статусов")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report}: {self.from_status} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """An e-mail about a report, written to the database with the report and sent after commit.
+
+    Kept until sent, so a mail server that is down delays a message but never loses it.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("подтверждение жителю")
+        ROUTING = "routing", _("уведомление службе")
+        STATUS = "status", _("новый статус жителю")
+
+    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
+    recipients = models.TextField(_("кому"))
+    subject = models.CharField(_("тема"), max_length=300)
+    body = models.TextField(_("текст"))
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    last_error = models.TextField(_("последняя ошибка"), blank=True)
+
+    class Meta:
+        verbose_name = _("письмо")
+        verbose_name_plural = _("письма")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}"
+
+    @property
+    def recipient_list(self):
+        return [address for address in self.recipients.split(",") if address]

@@ -1,0 +1,130 @@
+"""Saving a resident's report, queueing its e-mails, and the per-client rate limit."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Notification, ProblemReport, ReportPhoto, Status, StatusChange
+
+logger = logging.getLogger(__name__)
+
+
+def create_report(page, data, language):
+    """Save a valid report with its photos and history in one transaction, then queue its e-mails.
+
+    ``data`` is ReportForm.cleaned_data. Photo files written before a failed commit are removed.
+    """
+    now = timezone.now()
+    saved_files = []
+    try:
+        with transaction.atomic():
+            report = ProblemReport(
+                page=page,
+                language=language,
+                created_at=now,
+                category=data["category"],
+                description=data["description"],
+                address=data["address"],
+                latitude=data.get("latitude"),
+                longitude=data.get("longitude"),
+                name=data["name"],
+                email=data.get("email", ""),
+                phone=data.get("phone", ""),
+                consent_version=page.consent_version,
+                consent_text=page.consent_text,
+                consented_at=now,
+                due_date=ProblemReport.due_date_for(now, page.deadline_days),
+            )
+            report.assign_number()
+            report.save()
+            for order, photo in enumerate(data.get("photos") or []):
+                record = ReportPhoto(
+                    report=report,
+                    original_name=photo.original_name,
+                    width=photo.width,
+                    height=photo.height,
+                    sort_order=order,
+                )
+                record.image.save("photo.jpg", ContentFile(photo.content), save=False)
+                saved_files.append(record.image)
+                record.save()
+            StatusChange.objects.create(report=report, changed_at=now, from_status="", to_status=Status.NEW)
+            queue_new_report_notifications(report, page)
+    except Exception:
+        for stored in saved_files:
+            stored.storage.delete(stored.name)
+        raise
+    return report
+
+
+def queue_notification(report, kind, recipients, subject, body):
+    """Store an e-mail with the report and send it once the transaction has committed."""
+    from .tasks import send_notification
+
+    notification = Notification.objects.create(
+        report=report, kind=kind, recipients=",".join(recipients), subject=subject, body=body
+    )
+    # robust: a broken task backend is logged; the e-mail stays stored for the retry command.
+    transaction.on_commit(lambda: send_notification.enqueue(notification.pk), robust=True)
+    return notification
+
+
+def render_email(template_base, context, language):
+    with translation.override(language):
+        subject = render_to_string(f"feedback/email/{template_base}_subject.txt", context).strip()
+        body = render_to_string(f"feedback/email/{template_base}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def queue_new_report_notifications(report, page):
+    context = {"report": report, "page": page, "status_url": report.get_status_url()}
+    if report.email:
+        subject, body = render_email("confirmation", context, report.language)
+        queue_notification(report, Notification.Kind.CONFIRMATION, [report.email], subject, body)
+    recipients = [report.category.routing_email] if report.category.routing_email else []
+    recipients += [address for address in page.notification_addresses if address not in recipients]
+    if recipients:
+        admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + report.get_admin_url()
+        subject, body = render_email("routing", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
+        queue_notification(report, Notification.Kind.ROUTING, recipients, subject, body)
+    else:
+        logger.warning("Report %s: no routing address for category %s", report.number, report.category_id)
+
+
+def notify_resident_of_update(report):
+    """Queue an e-mail telling the resident the report's new status and the public answer."""
+    if not report.email:
+        return None
+    context = {"report": report, "status_url": report.get_status_url()}
+    subject, body = render_email("status", context, report.language)
+    return queue_notification(report, Notification.Kind.STATUS, [report.email], subject, body)
+
+
+def client_key(request):
+    """A hashed client address for the rate limit: nothing readable is kept in the cache."""
+    address = request.META.get(settings.FEEDBACK_CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
+    address = address.split(",")[0].strip()
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+    return f"feedback-rate:{digest}"
+
+
+def is_rate_limited(request):
+    limit, _window = settings.FEEDBACK_RATE_LIMIT
+    return cache.get(client_key(request), 0) >= limit
+
+
+def count_report(request):
+    _limit, window = settings.FEEDBACK_RATE_LIMIT
+    key = client_key(request)
+    # add() starts the window only once; incr() is atomic on Redis and locmem alike.
+    cache.add(key, 0, timeout=window)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)

@@ -1,0 +1,116 @@
+"""Residents' views of «Решаем вместе» (served under the FeedbackPage) and staff's private photo view."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from .forms import ReportForm
+from .models import ProblemReport, ReportPhoto
+from .services import count_report, create_report, is_rate_limited
+
+logger = logging.getLogger(__name__)
+SESSION_KEY = "feedback_sent_token"
+FORM_TEMPLATE = "feedback/feedback_page.html"
+
+
+def private_headers(response):
+    """Status and confirmation pages carry a secret in the URL: keep them out of caches, logs and search."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_form(request, page, form, status=200, notice=""):
+    response = page.render(
+        request, template=FORM_TEMPLATE, context_overrides={"form": form, "notice": notice}
+    )
+    response.status_code = status
+    return response
+
+
+def keep_typed(request, page):
+    """An unbound form showing what the visitor typed, for refusals that must not run validation."""
+    typed = {
+        key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "website")
+    }
+    return ReportForm(page=page, initial=typed)
+
+
+def report_form(request, page):
+    if request.method != "POST":
+        return render_form(request, page, ReportForm(page=page))
+    if is_rate_limited(request):
+        notice = _(
+            "С вашего устройства недавно отправили много сообщений. Подождите 10 минут и нажмите "
+            "«Отправить сообщение» ещё раз — всё, что вы написали, сохранено на этой странице. "
+            "Фото нужно будет выбрать заново."
+        )
+        return render_form(request, page, keep_typed(request, page), status=429, notice=notice)
+    form = ReportForm(request.POST, request.FILES, page=page)
+    if form.is_bot:
+        logger.warning("Feedback honeypot filled; report refused")
+        notice = _(
+            "Сообщение не отправлено: заполнено служебное поле, которое должно оставаться пустым. "
+            "Проверьте, не заполнил ли его браузер автоматически, и отправьте ещё раз."
+        )
+        return render_form(request, page, keep_typed(request, page), status=400, notice=notice)
+    if not form.is_valid():
+        return render_form(request, page, form)
+    report = create_report(page, form.cleaned_data, get_language())
+    count_report(request)
+    request.session[SESSION_KEY] = report.token
+    return redirect(page.url + page.reverse_subpage("sent"))
+
+
+@never_cache
+def report_sent(request, page):
+    token = request.session.get(SESSION_KEY)
+    report = ProblemReport.objects.filter(token=token).first() if token else None
+    if report is None:
+        return redirect(page.url)
+    response = page.render(
+        request,
+        template="feedback/report_sent.html",
+        context_overrides={"report": report, "status_url": report.get_status_url(request)},
+    )
+    return private_headers(response)
+
+
+def report_status(request, page, token):
+    report = (
+        ProblemReport.objects.select_related("category", "duplicate_of")
+        .prefetch_related("status_changes")
+        .filter(token=token)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    response = page.render(
+        request,
+        template="feedback/report_status.html",
+        context_overrides={"report": report, "history": report.status_changes.all()},
+    )
+    return private_headers(response)
+
+
+def report_photo(request, pk):
+    """A report's photo, for staff allowed to see reports only (registered as an admin URL)."""
+    from .viewsets import report_permission_policy
+
+    if not report_permission_policy.user_has_permission(request.user, "view"):
+        raise PermissionDenied
+    photo = get_object_or_404(ReportPhoto, pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,224 @@
+"""The «Решаем вместе» admin: the report inbox and the problem categories, in one menu group."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
+
+from .forms import ProblemReportAdminForm, staff_who_work_reports
+from .models import ProblemCategory, ProblemReport, Status
+
+
+class ReportPermissionPolicy(ModelPermissionPolicy):
+    """Reports arrive only from residents; only superusers may delete one."""
+
+    def user_has_permission(self, user, action):
+        if action == "add":
+            return False
+        if action == "delete":
+            return user.is_active and user.is_superuser
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action != "add"]
+        if not actions:
+            return get_user_model().objects.none()
+        if actions == ["delete"]:
+            return get_user_model().objects.filter(is_active=True, is_superuser=True)
+        return super().users_with_any_permission(actions)
+
+
+report_permission_policy = ReportPermissionPolicy(ProblemReport)
+
+
+class ProblemReportFilterSet(WagtailFilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Статус"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Категория"),
+        queryset=lambda request: ProblemCategory.objects.filter(locale__language_code="ru"),
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Дата поступления"), widget=DateRangePickerWidget
+    )
+    overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Ответственный"),
+        queryset=lambda request: staff_who_work_reports(),
+        null_label=_("Не назначен"),
+    )
+
+    class Meta:
+        model = ProblemReport
+        fields = ["status", "category", "created_at", "overdue", "assignee"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class DueDateColumn(Column):
+    """The due date, marked «просрочено» when the report is open past it."""
+
+    cell_template_name = "feedback/admin/due_date_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["overdue"] = instance.is_overdue
+        return context
+
+
+class StatusColumn(Column):
+    cell_template_name = "feedback/admin/status_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["report"] = instance
+        return context
+
+
+class ReportDetailsPanel(Panel):
+    """What the resident sent, read-only: text, place, photos, contacts, consent, and the status history."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "feedback/admin/report_details_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["report"] = self.instance
+            context["photos"] = self.instance.photos.all() if self.instance.pk else []
+            context["history"] = (
+                self.instance.status_changes.select_related("changed_by") if self.instance.pk else []
+            )
+            context["notifications"] = self.instance.notifications.all() if self.instance.pk else []
+            return context
+
+
+class ReportInspectView(InspectView):
+    def get_fields(self):
+        return ["details"]
+
+    def get_field_label(self, field_name, field):
+        return _("Сообщение")
+
+    def get_details_display_value(self):
+        report = self.object
+        return mark_safe(  # noqa: S308 - a template rendered with autoescaping
+            render_to_string(
+                "feedback/admin/report_details_panel.html",
+                {
+                    "report": report,
+                    "photos": report.photos.all(),
+                    "history": report.status_changes.select_related("changed_by"),
+                    "notifications": report.notifications.all(),
+                    "show_work": True,
+                },
+                request=self.request,
+            )
+        )
+
+
+class ProblemReportViewSet(SnippetViewSet):
+    model = ProblemReport
+    icon = "warning"
+    menu_label = _("Сообщения жителей")
+    menu_name = "problem-reports"
+    inspect_view_enabled = True
+    inspect_view_class = ReportInspectView
+    copy_view_enabled = False
+    filterset_class = ProblemReportFilterSet
+    search_fields = ["number", "address", "description"]
+    search_backend_name = None
+    list_per_page = 50
+    ordering = ["-created_at"]
+    list_display = [
+        "number",
+        DateColumn("created_at", label=_("Поступило")),
+        Column("category", label=_("Категория")),
+        "address",
+        StatusColumn("status", label=_("Статус")),
+        Column("assignee", label=_("Ответственный")),
+        DueDateColumn("due_date", label=_("Срок ответа")),
+    ]
+    list_export = [
+        "number",
+        "created_at",
+        "category",
+        "address",
+        "latitude",
+        "longitude",
+        "description",
+        "status_display",
+        "assignee",
+        "due_date",
+        "overdue_display",
+        "public_answer",
+        "closed_at",
+    ]
+    export_headings = {
+        "number": _("Номер"),
+        "created_at": _("Поступило"),
+        "category": _("Категория"),
+        "address": _("Адрес или место"),
+        "latitude": _("Широта"),
+        "longitude": _("Долгота"),
+        "description": _("Описание"),
+        "status_display": _("Статус"),
+        "assignee": _("Ответственный"),
+        "due_date": _("Срок ответа"),
+        "overdue_display": _("Просрочено"),
+        "public_answer": _("Ответ жителю"),
+        "closed_at": _("Закрыто"),
+    }
+    export_filename = "soobshcheniya-zhiteley"
+
+    def get_queryset(self, request):
+        return ProblemReport.objects.select_related("category", "assignee")
+
+    edit_handler = ObjectList(
+        [
+            ReportDetailsPanel(heading=_("Что сообщил житель")),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("status"), FieldPanel("assignee", widget=forms.Select)]),
+                    FieldPanel("status_comment"),
+                    FieldPanel("duplicate_of"),
+                    FieldRowPanel([FieldPanel("category", widget=forms.Select), FieldPanel("due_date")]),
+                ],
+                heading=_("Работа с сообщением"),
+            ),
+            FieldPanel("public_answer"),
+            FieldPanel("internal_note"),
+        ],
+        base_form_class=ProblemReportAdminForm,
+    )
+
+
+class ProblemCategoryViewSet(SnippetViewSet):
+    model = ProblemCategory
+    icon = "tag"
+    menu_label = _("Категории проблем")
+    menu_name = "problem-categories"
+    list_display = ["name", "routing_email", "active", "sort_order", "locale"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+    search_backend_name = None
+    ordering = ["sort_order", "name"]
+
+
+class FeedbackViewSetGroup(SnippetViewSetGroup):
+    items = (ProblemReportViewSet, ProblemCategoryViewSet)
+    menu_label = _("Решаем вместе")
+    menu_name = "feedback"
+    menu_icon = "mail"
+    menu_order = 250

@@ -1,0 +1,24 @@
+from django.urls import path
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from .dashboard import ReportsSummaryPanel
+from .models import ProblemReport
+from .views import report_photo
+from .viewsets import FeedbackViewSetGroup, report_permission_policy
+
+# Registered before the viewset so the inbox, its menu and its buttons all use it.
+register_permission_policy(ProblemReport, report_permission_policy, exact_class=True)
+register_snippet(FeedbackViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_report_photo_url():
+    return [path("feedback/photos/<int:pk>/", report_photo, name="feedback_report_photo")]
+
+
+@hooks.register("construct_homepage_panels")
+def add_reports_panel(request, panels):
+    if report_permission_policy.user_has_permission(request.user, "view"):
+        panels.insert(0, ReportsSummaryPanel())

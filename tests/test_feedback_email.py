@@ -1,0 +1,111 @@
+"""E-mails about reports: sent after commit, in the resident's language, and never lost when sending fails."""
+
+import logging
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
+
+from feedback.models import Notification, ProblemReport
+from tests.feedback_helpers import FORM_URL, category, form_data, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+class BrokenMailServer(BaseEmailBackend):
+    """A mail backend whose server is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+
+
+def test_emails_are_sent_only_after_the_report_is_committed(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    assert mail.outbox == []  # nothing leaves before the transaction commits
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 2
+    for callback in callbacks:
+        callback()
+    report = ProblemReport.objects.get()
+    to_resident, to_service = sorted(mail.outbox, key=lambda message: message.to != [report.email])
+    assert to_resident.to == ["maria@example.org"]
+    assert report.number in to_resident.subject
+    assert f"/ru/feedback/status/{report.token}/" in to_resident.body
+    assert "Мария Иванова" in to_resident.body
+    assert to_service.to == [category().routing_email, "priemnaya@example.org"]
+    assert report.number in to_service.subject and "Уличное освещение" in to_service.subject
+    assert f"/admin/snippets/feedback/problemreport/edit/{report.pk}/" in to_service.body
+    assert "maria@example.org" not in to_service.body  # staff find the contacts in the admin
+    assert Notification.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_resident_without_email_gets_no_confirmation_but_the_service_is_told(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(FORM_URL, form_data(email="", phone="+79123456789"))
+    assert [message.to for message in mail.outbox] == [[category().routing_email, "priemnaya@example.org"]]
+
+
+def test_confirmation_is_in_the_residents_language(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/feedback/", form_data())
+    report = ProblemReport.objects.get()
+    to_resident = next(message for message in mail.outbox if message.to == [report.email])
+    assert f"Your report {report.number} has been received" == to_resident.subject
+    assert "Street lighting" in to_resident.body
+    assert f"/en/feedback/status/{report.token}/" in to_resident.body
+    to_service = next(message for message in mail.outbox if message.to != [report.email])
+    assert "Уличное освещение" in to_service.subject  # staff read Russian
+
+
+def test_failing_mail_server_loses_nothing_and_the_retry_sends(
+    client, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.test_feedback_email.BrokenMailServer"
+    with (
+        caplog.at_level(logging.ERROR, logger="feedback.tasks"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(FORM_URL, form_data())
+    assert response.status_code == 302  # the resident still gets the number
+    report = ProblemReport.objects.get()
+    assert client.get("/ru/feedback/sent/").status_code == 200
+    unsent = Notification.objects.filter(report=report, sent_at__isnull=True)
+    assert unsent.count() == 2
+    assert all("SMTP server unreachable" in note.last_error and note.attempts == 1 for note in unsent)
+    assert "Could not send e-mail" in caplog.text
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_feedback_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 2
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+    call_command("send_feedback_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 2  # sent e-mails are not sent twice
+
+
+def test_retry_gives_up_after_the_configured_attempts(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.test_feedback_email.BrokenMailServer"
+    settings.FEEDBACK_EMAIL_MAX_ATTEMPTS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report()
+    for _ in range(5):
+        call_command("send_feedback_emails", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert set(report.notifications.values_list("attempts", flat=True)) == {3}
+
+
+def test_failed_emails_show_on_the_dashboard(client, settings, django_capture_on_commit_callbacks):
+    from tests.feedback_helpers import staff_user
+
+    settings.EMAIL_BACKEND = "tests.test_feedback_email.BrokenMailServer"
+    with django_capture_on_commit_callbacks(execute=True):
+        make_report()
+    client.force_login(staff_user("moderator", "Модераторы обращений"))
+    assert "пока не удалось отправить" in client.get("/admin/").text

@@ -1,0 +1,207 @@
+"""The «Решаем вместе» form: valid and invalid reports, consent, honeypot, rate limit, body size, CSRF."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from feedback.models import ProblemReport, Status
+from tests.feedback_helpers import FORM_URL, category, feedback_page, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_form_page_renders_fields_with_labels_hints_and_the_legal_notice(client):
+    html = client.get(FORM_URL).text
+    for label in (
+        "Что случилось?",
+        "Опишите проблему",
+        "Адрес или место",
+        "Фото",
+        "Электронная почта",
+        "Телефон",
+    ):
+        assert label in html
+    assert "Уличное освещение" in html and "Вывоз мусора" in html
+    assert "59-ФЗ" in html
+    assert 'href="/ru/contacts/"' in html  # the formal channel
+    assert 'href="/ru/privacy/"' in html  # the 152-ФЗ policy
+    assert 'aria-describedby="id_description_helptext"' in html
+    assert 'autocomplete="email"' in html and 'inputmode="tel"' in html
+
+
+def test_valid_report_is_saved_and_confirmed_with_its_number_and_status_link(client):
+    response = client.post(
+        FORM_URL, form_data(phone="8 (912) 345-67-89", latitude="58,1393", longitude="52.658")
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/ru/feedback/sent/"
+
+    report = ProblemReport.objects.get()
+    assert re.fullmatch(r"ГЛЗ-\d{4}-\d{6}", report.number)
+    assert report.status == Status.NEW
+    assert report.category == category()
+    assert report.phone == "+79123456789"
+    assert str(report.latitude) == "58.139300" and str(report.longitude) == "52.658000"
+    assert report.language == "ru"
+    assert (report.due_date - report.registered_on).days == 30
+    assert report.status_changes.get().to_status == Status.NEW
+
+    confirmation = client.get(response.headers["Location"])
+    assert confirmation.status_code == 200
+    assert report.number in confirmation.text
+    assert f"/ru/feedback/status/{report.token}/" in confirmation.text
+    assert "no-store" in confirmation.headers["Cache-Control"]
+
+
+def test_consent_text_version_and_time_are_stored_with_the_report(client):
+    page = feedback_page()
+    client.post(FORM_URL, form_data())
+    report = ProblemReport.objects.get()
+    assert report.consent_version == page.consent_version == "2026-01"
+    assert report.consent_text == page.consent_text
+    assert "152-ФЗ" in report.consent_text
+    assert abs((report.consented_at - report.created_at).total_seconds()) < 1
+
+
+def test_confirmation_page_without_a_report_goes_back_to_the_form(client):
+    response = client.get("/ru/feedback/sent/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == FORM_URL
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"category": None}, "category", "Выберите, к какой категории относится проблема."),
+        ({"category": "999999"}, "category", "Этой категории больше нет. Выберите категорию из списка."),
+        ({"description": ""}, "description", "Опишите проблему: хотя бы пару слов о том, что случилось."),
+        ({"description": "Яма"}, "description", "нужно не меньше 10 знаков, сейчас 3"),
+        ({"description": "а" * 4001}, "description", "Сократите описание до 4000 знаков, сейчас 4001"),
+        ({"address": ""}, "address", "Укажите адрес или место, где мы найдём проблему."),
+        ({"address": "д" * 301}, "address", "Сократите адрес до 300 знаков"),
+        ({"latitude": "север", "longitude": "52.6"}, "latitude", "Широта — это число от -90 до 90"),
+        ({"latitude": "91", "longitude": "52.6"}, "latitude", "Широта — это число от -90 до 90"),
+        ({"latitude": "58.1", "longitude": "200"}, "longitude", "Долгота — это число от -180 до 180"),
+        ({"latitude": "58.1", "longitude": "nan"}, "longitude", "Долгота — это число от -180 до 180"),
+        ({"latitude": "58.1"}, "longitude", "Укажите обе координаты"),
+        ({"name": ""}, "name", "Укажите, как к вам обращаться."),
+        ({"email": "maria@"}, "email", "Проверьте адрес почты"),
+        ({"email": "", "phone": ""}, "email", "Укажите электронную почту или телефон"),
+        ({"email": "", "phone": "12-34"}, "phone", "Проверьте номер телефона"),
+        ({"email": "", "phone": "+7 912 ABC-67-89"}, "phone", "Проверьте номер телефона"),
+        ({"consent": None}, "consent", "Без согласия на обработку персональных данных"),
+    ],
+)
+def test_each_invalid_field_gets_a_russian_message_and_nothing_is_saved(client, overrides, field, message):
+    response = client.post(FORM_URL, form_data(**overrides))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert any(message in error for error in errors[field])
+    assert message.split("«")[0][:30] in response.text
+    # The summary at the top links to the field with the error.
+    assert 'id="error-summary"' in response.text
+    assert re.search(rf'<a href="#id_{field}(_0)?">', response.text)
+    assert ProblemReport.objects.count() == 0
+
+
+def test_a_half_filled_form_keeps_what_was_typed(client):
+    response = client.post(FORM_URL, form_data(description="Яма", phone="+7 912 000-00-00"))
+    html = response.text
+    assert 'value="ул. Кирова, 5"' in html
+    assert 'value="Мария Иванова"' in html
+    assert 'value="maria@example.org"' in html
+    assert 'value="+7 912 000-00-00"' in html
+    assert "Яма</textarea>" in html
+    assert re.search(rf'value="{category().pk}"[^>]*checked', html)
+    assert re.search(r'name="consent"[^>]*checked', html)
+    assert "<title>Ошибка:" in html
+
+
+def test_phone_alone_is_enough_to_be_answered(client):
+    response = client.post(FORM_URL, form_data(email="", phone="+7 (34141) 3-66-00"))
+    assert response.status_code == 302
+    report = ProblemReport.objects.get()
+    assert report.email == "" and report.phone == "+73414136600"
+
+
+def test_english_form_speaks_english_and_files_under_the_russian_category(client):
+    html = client.get("/en/feedback/").text
+    assert "Street lighting" in html
+    response = client.post("/en/feedback/", form_data(description="Short"))
+    assert "at least 10 characters are needed, you have 5" in response.text
+    assert "Send report" in response.text
+    response = client.post("/en/feedback/", form_data())
+    assert response.status_code == 302
+    report = ProblemReport.objects.get()
+    assert report.category == category()
+    assert report.language == "en"
+
+
+def test_inactive_category_is_not_offered_and_is_refused(client):
+    lights = category()
+    lights.active = False
+    lights.save()
+    assert "Уличное освещение" not in client.get(FORM_URL).text
+    response = client.post(FORM_URL, form_data(category=lights.pk))
+    assert "category" in response.context["form"].errors
+
+
+def test_csrf_is_required():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(FORM_URL, form_data())
+    assert response.status_code == 403
+    assert ProblemReport.objects.count() == 0
+
+
+def test_honeypot_refuses_the_report_but_keeps_the_text(client):
+    response = client.post(FORM_URL, form_data(website="http://spam.example"))
+    assert response.status_code == 400
+    assert ProblemReport.objects.count() == 0
+    assert "служебное поле" in response.text
+    assert 'value="ул. Кирова, 5"' in response.text
+    assert "spam.example" not in response.text
+
+
+def test_rate_limit_answers_429_with_a_clear_message_and_keeps_the_text(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = (2, 600)
+    for _ in range(2):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    response = client.post(FORM_URL, form_data(address="ул. Мира, 1"))
+    assert response.status_code == 429
+    assert "Подождите 10 минут" in response.text
+    assert 'value="ул. Мира, 1"' in response.text
+    assert ProblemReport.objects.count() == 2
+    # Another client is not affected.
+    other = client.post(FORM_URL, form_data(), REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 302
+
+
+def test_rate_limit_window_expires(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = (1, 600)
+    assert client.post(FORM_URL, form_data()).status_code == 302
+    assert client.post(FORM_URL, form_data()).status_code == 429
+    cache.clear()  # what the window's expiry does
+    assert client.post(FORM_URL, form_data()).status_code == 302
+
+
+def test_oversized_request_body_is_refused_cleanly(client, settings):
+    settings.MAX_REQUEST_BODY_BYTES = 1024
+    response = client.post(FORM_URL, form_data(description="д" * 2000))
+    assert response.status_code == 413
+    assert "Слишком большой объём данных" in response.text
+    assert ProblemReport.objects.count() == 0
+
+
+def test_feedback_page_is_linked_from_the_home_page_cta(client):
+    assert 'href="/ru/feedback/"' in client.get("/ru/").text
+    assert 'href="/en/feedback/"' in client.get("/en/").text

@@ -14,3 +14,15 @@ def home_page(language_code=None):
 
 def page_by_slug(slug, language_code="ru"):
     return Page.objects.get(slug=slug, locale__language_code=language_code).specific
+
+
+def news_index(language_code="ru"):
+    from news.models import NewsIndexPage
+
+    return NewsIndexPage.objects.get(slug="news", locale__language_code=language_code)
+
+
+def decision_registry(language_code="ru"):
+    from news.models import DecisionIndexPage
+
+    return DecisionIndexPage.objects.get(slug="decisions", locale__language_code=language_code)

@@ -45,7 +45,7 @@ class HomePage(BasePage):
 
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.InfoPage"]
+    subpage_types = ["home.InfoPage", "news.NewsIndexPage", "news.DecisionIndexPage"]
 
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 

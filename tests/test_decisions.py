@@ -251,3 +251,17 @@ class TestAdminListing:
     def test_editors_manage_rubrics_and_kinds(self, editor):
         assert editor.get(reverse("wagtailsnippets_news_rubric:list")).status_code == 200
         assert editor.get(reverse("wagtailsnippets_news_decisionkind:add")).status_code == 200
+
+
+def test_translating_a_decision_keeps_its_requisites(client, django_capture_on_commit_callbacks):
+    from home.demo.translation import translate_with_po
+
+    act = decision(title="О правилах", number="№ 77", date_adopted=datetime.date(2022, 2, 2))
+    act.save_revision().publish()
+    english = Locale.objects.get(language_code="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        translated = translate_with_po(act, english, {"О правилах": "On the rules"}).specific
+    assert translated.title == "On the rules"
+    assert (translated.number, translated.date_adopted) == ("№ 77", datetime.date(2022, 2, 2))
+    html = client.get(translated.url).text
+    assert "On the rules" in html and "№ 77" in html

@@ -20,7 +20,8 @@ LISTINGS = {
     "news in English": "/en/news/",
     "registry": "/ru/decisions/",
     "registry filtered": "/ru/decisions/?status=in_force&year=2023&sort=number",
-    "registry search": "/ru/decisions/?q=бюджет&kind=reshenie",
+    # Every decision, the demo one included, says "РЕШИЛА", so the search matches at both sizes.
+    "registry search": "/ru/decisions/?q=решила&kind=reshenie",
     "news feed": "/ru/news/feed/",
     "rubric feed": "/ru/news/feed/gorodskaya-duma/",
     "CSV export": "/ru/decisions/export/csv/",

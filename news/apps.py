@@ -7,3 +7,6 @@ class NewsConfig(AppConfig):
 
     name = "news"
     verbose_name = _("Новости и решения Думы")
+
+    def ready(self):
+        from news import signals  # noqa: F401

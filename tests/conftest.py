@@ -51,11 +51,36 @@ def restore_migration_data():
     ContentType.objects.clear_cache()
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests are marked `browser` and run last: what they submit is committed for good,
+    so the other tests never see it."""
+    browser, others = [], []
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+            browser.append(item)
+        else:
+            others.append(item)
+    items[:] = others + browser
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    # pytest-django creates the test database only for tests that ask for one. Browser tests
+    # reach it through site_server alone, so when they run by themselves, create it here:
+    # otherwise the server would serve (and write into) the developer's own database.
+    aliases, _ = _get_databases_for_setup(request.session.items)
     with django_db_blocker.unblock():
+        own_setup = None if aliases else setup_databases(verbosity=0, interactive=False, aliases={"default"})
         snapshot_migration_data()
         load_demo_content()
+    yield
+    if own_setup is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(own_setup, verbosity=0)
 
 
 @pytest.hookimpl(wrapper=True)

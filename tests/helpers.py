@@ -19,3 +19,15 @@ def page_by_slug(slug, language_code="ru"):
 def site_root_url():
     """Where full URLs (canonical, hreflang, sitemap) point: the Wagtail site's address."""
     return Site.objects.get(is_default_site=True).root_url
+
+
+def news_index(language_code="ru"):
+    from news.models import NewsIndexPage
+
+    return NewsIndexPage.objects.get(slug="news", locale__language_code=language_code)
+
+
+def decision_registry(language_code="ru"):
+    from news.models import DecisionIndexPage
+
+    return DecisionIndexPage.objects.get(slug="decisions", locale__language_code=language_code)

@@ -45,7 +45,12 @@ class HomePage(BasePage):
 
     max_count_per_parent = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.InfoPage", "feedback.FeedbackPage"]
+    subpage_types = [
+        "home.InfoPage",
+        "news.NewsIndexPage",
+        "news.DecisionIndexPage",
+        "feedback.FeedbackPage",
+    ]
 
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 # Each content area adds its own loader; they run in this order, each idempotent.
-DEMO_LOADERS = ["home.demo.load.load", "feedback.demo.load"]
+DEMO_LOADERS = ["home.demo.load.load", "news.demo.load.load", "feedback.demo.load"]
 
 
 class Command(BaseCommand):

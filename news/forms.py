@@ -1,0 +1,96 @@
+"""The registry's filter form: every filter is a GET parameter, so each result list has a URL."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from news.models import DecisionKind, DecisionStatus
+from news.models.decisions import normalize_number
+from news.models.snippets import localized_all
+
+SORT_CHOICES = [("date", _("по дате принятия, сначала новые")), ("number", _("по номеру"))]
+QUERY_MAX_LENGTH = 200
+
+
+class DecisionFilterForm(forms.Form):
+    """Filters of the decisions registry; invalid values are reported, never silently dropped."""
+
+    q = forms.CharField(label=_("Слова из названия или текста"), required=False, max_length=QUERY_MAX_LENGTH)
+    number = forms.CharField(
+        label=_("Номер"),
+        required=False,
+        max_length=50,
+        help_text=_("Например, 123 или 123-р"),
+    )
+    kind = forms.ChoiceField(label=_("Вид акта"), required=False)
+    status = forms.ChoiceField(
+        label=_("Статус"), required=False, choices=[("", _("Любой")), *DecisionStatus.choices]
+    )
+    year = forms.IntegerField(label=_("Год принятия"), required=False, min_value=1780, max_value=2100)
+    date_from = forms.DateField(
+        label=_("Принято с"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("по"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    sort = forms.ChoiceField(label=_("Сортировка"), required=False, choices=SORT_CHOICES)
+
+    error_messages = {
+        "year": _("Год — четыре цифры, например 2016."),
+        "date": _("Введите дату в виде ДД.ММ.ГГГГ, например 05.05.2016."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = localized_all(
+            DecisionKind.objects.filter(locale__language_code="ru").select_related("locale")
+        )
+        self.fields["kind"].choices = [("", _("Любой")), *[(k.slug, k.name) for k in kinds]]
+        self.fields["year"].error_messages.update(
+            invalid=self.error_messages["year"],
+            min_value=self.error_messages["year"],
+            max_value=self.error_messages["year"],
+        )
+        for name in ("date_from", "date_to"):
+            self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+            self.fields[name].error_messages["invalid"] = self.error_messages["date"]
+        self.fields["kind"].error_messages["invalid_choice"] = _("Выберите вид акта из списка.")
+        self.fields["status"].error_messages["invalid_choice"] = _("Выберите статус из списка.")
+        self.fields["sort"].error_messages["invalid_choice"] = _("Выберите сортировку из списка.")
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("Конец периода раньше его начала — поменяйте даты местами."))
+        return cleaned
+
+    def filter(self, decisions):
+        """Apply the valid filters to a queryset of decisions (an invalid form filters nothing)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("number"):
+            decisions = decisions.filter(number_normalized=normalize_number(data["number"]))
+        if data.get("kind"):
+            decisions = decisions.filter(kind__slug=data["kind"])
+        if data.get("status"):
+            decisions = decisions.filter(status=data["status"])
+        if data.get("year"):
+            decisions = decisions.filter(date_adopted__year=data["year"])
+        if data.get("date_from"):
+            decisions = decisions.filter(date_adopted__gte=data["date_from"])
+        if data.get("date_to"):
+            decisions = decisions.filter(date_adopted__lte=data["date_to"])
+        if data.get("q"):
+            # Full-text search gives the matching ids; filters and the chosen order still apply.
+            matches = decisions.model.objects.live().search(data["q"], operator="and")
+            decisions = decisions.filter(pk__in=[page.pk for page in matches])
+        if data.get("sort") == "number":
+            return decisions.order_by("number_sort", "number", "-date_adopted")
+        return decisions.order_by("-date_adopted", "-number_sort", "-pk")
+
+    @property
+    def is_filtered(self):
+        return self.is_valid() and any(
+            value not in (None, "") for name, value in self.cleaned_data.items() if name != "sort"
+        )

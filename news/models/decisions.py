@@ -1,0 +1,343 @@
+"""The registry of the city Duma's decisions: one page per municipal act."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from home.models import BasePage
+
+# Page fields wagtail-localize handles as it does for every page.
+PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    TranslatableField("slug"),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+    SynchronizedField("show_in_menus"),
+]
+
+
+def normalize_number(value):
+    """The registry number reduced to what a resident types: "№ 123-р " → "123р"."""
+    return re.sub(r"[^0-9a-zа-яё]", "", (value or "").lower())
+
+
+def number_sort_key(value):
+    """The leading integer of a number, for sorting "№ 9" before "№ 10" (0 when there is none)."""
+    match = re.search(r"\d+", value or "")
+    return int(match.group()) if match else 0
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("проект")
+    ADOPTED = "adopted", _("принято — не вступило в силу")
+    IN_FORCE = "in_force", _("в силе")
+    LOST_FORCE = "lost_force", _("утратило силу")
+    INVALIDATED = "invalidated", _("признано недействующим")
+
+
+class DecisionIndexPage(RoutablePageMixin, BasePage):
+    """The registry of decisions: filters, search, and open-data downloads (CSV, JSON)."""
+
+    intro = models.TextField(
+        _("вступление"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Короткий текст над реестром: что в нём публикуется и откуда берутся тексты."),
+    )
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.DecisionPage"]
+    max_count_per_parent = 1
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("intro"),
+        TranslatableField("listing_summary"),
+        SynchronizedField("listing_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("реестр решений Думы")
+        verbose_name_plural = _("реестры решений Думы")
+
+    def decisions(self):
+        """Published decisions of this registry, with what listings and exports show."""
+        return (
+            DecisionPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("kind__locale", "document", "locale")
+            .defer_streamfields()
+        )
+
+    @path("")
+    def registry(self, request):
+        from news.views import decision_registry
+
+        return decision_registry(request, self)
+
+    @path("export/csv/", name="export_csv")
+    def export_csv(self, request):
+        from news.views import decision_export_csv
+
+        return decision_export_csv(request, self)
+
+    @path("export/json/", name="export_json")
+    def export_json(self, request):
+        from news.views import decision_export_json
+
+        return decision_export_json(request, self)
+
+
+class DecisionPage(BasePage):
+    """One municipal act with its requisites, signed document, text and links to other acts."""
+
+    kind = models.ForeignKey(
+        "news.DecisionKind",
+        verbose_name=_("вид акта"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Решение, постановление, распоряжение. Список видов — в меню «Новости и решения»."),
+    )
+    number = models.CharField(
+        _("номер"),
+        max_length=50,
+        help_text=_("Как в подписанном документе, например «№ 123» или «123-р»."),
+    )
+    number_normalized = models.CharField(max_length=50, editable=False, db_index=True, default="")
+    number_sort = models.PositiveIntegerField(editable=False, default=0)
+    date_adopted = models.DateField(_("дата принятия"), help_text=_("Дата, стоящая на документе."))
+    adopting_body = models.CharField(
+        _("принявший орган"),
+        max_length=200,
+        default="Глазовская городская Дума",
+        help_text=_("Например: Глазовская городская Дума."),
+    )
+    status = models.CharField(
+        _("статус"),
+        max_length=20,
+        choices=DecisionStatus.choices,
+        default=DecisionStatus.IN_FORCE,
+        help_text=_(
+            "Статус «утратило силу» ставится сам, когда публикуется решение, отменяющее это. "
+            "Его можно поставить и вручную вместе с датой утраты силы."
+        ),
+    )
+    effective_date = models.DateField(
+        _("дата вступления в силу"), null=True, blank=True, help_text=_("Пусто, если ещё не вступило.")
+    )
+    lost_force_date = models.DateField(
+        _("дата утраты силы"),
+        null=True,
+        blank=True,
+        help_text=_("Заполняется сама при публикации отменяющего решения."),
+    )
+    publication_source = models.CharField(
+        _("источник официального опубликования"),
+        max_length=300,
+        blank=True,
+        help_text=_("Например: газета «Красное знамя», № 45 (12345)."),
+    )
+    publication_date = models.DateField(_("дата официального опубликования"), null=True, blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("подписанный документ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Скан или файл подписанного решения в PDF или DOCX из библиотеки документов."),
+    )
+    full_text = RichTextField(
+        _("текст решения"),
+        blank=True,
+        features=["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"],
+        help_text=_("Полный текст для чтения на сайте и поиска. Официальный текст — подписанный документ."),
+    )
+    amends = ParentalManyToManyField(
+        "self",
+        verbose_name=_("вносит изменения в"),
+        symmetrical=False,
+        blank=True,
+        related_name="amended_by",
+        help_text=_("Решения, в которые это решение вносит изменения. У них появится строка «в редакции…»."),
+    )
+    repeals = ParentalManyToManyField(
+        "self",
+        verbose_name=_("признаёт утратившими силу"),
+        symmetrical=False,
+        blank=True,
+        related_name="repealed_by",
+        help_text=_(
+            "Решения, которые это решение отменяет. При публикации их статус станет «утратило силу»."
+        ),
+    )
+    related_news = ParentalManyToManyField(
+        "news.NewsPage",
+        verbose_name=_("связанные новости"),
+        blank=True,
+        related_name="related_from_decisions",
+        help_text=_("Новости об этом решении. Связь видна на обеих страницах."),
+    )
+
+    parent_page_types = ["news.DecisionIndexPage"]
+    subpage_types = []
+
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("number"),
+        index.SearchField("full_text"),
+        index.FilterField("number_normalized"),
+        index.FilterField("status"),
+        index.FilterField("date_adopted"),
+        index.FilterField("kind_id"),
+    ]
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("number"), FieldPanel("date_adopted")]),
+                FieldPanel("adopting_body"),
+            ],
+            heading=_("Реквизиты"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("status"),
+                FieldRowPanel([FieldPanel("effective_date"), FieldPanel("lost_force_date")]),
+            ],
+            heading=_("Действие"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("publication_source"), FieldPanel("publication_date")])],
+            heading=_("Официальное опубликование"),
+        ),
+        FieldPanel("document"),
+        FieldPanel("full_text"),
+        MultiFieldPanel(
+            [FieldPanel("amends"), FieldPanel("repeals"), FieldPanel("related_news")],
+            heading=_("Связи"),
+        ),
+    ]
+    translatable_fields = [
+        *PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("full_text"),
+        TranslatableField("adopting_body"),
+        TranslatableField("publication_source"),
+        TranslatableField("listing_summary"),
+        SynchronizedField("kind", overridable=False),
+        SynchronizedField("number", overridable=False),
+        SynchronizedField("date_adopted", overridable=False),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("effective_date", overridable=False),
+        SynchronizedField("lost_force_date", overridable=False),
+        SynchronizedField("publication_date", overridable=False),
+        SynchronizedField("document", overridable=False),
+        SynchronizedField("listing_image"),
+    ]
+
+    class Meta:
+        verbose_name = _("решение Думы")
+        verbose_name_plural = _("решения Думы")
+        ordering = ["-date_adopted", "-number_sort"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.number_normalized = normalize_number(self.number)
+        self.number_sort = number_sort_key(self.number)
+        return super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date_adopted:
+            for field in ("effective_date", "lost_force_date"):
+                value = getattr(self, field)
+                if value and value < self.date_adopted:
+                    errors[field] = _("Эта дата не может быть раньше даты принятия. Проверьте год и месяц.")
+        if self.status == DecisionStatus.LOST_FORCE and not self.lost_force_date:
+            errors["lost_force_date"] = _("Для статуса «утратило силу» укажите дату утраты силы.")
+        if not normalize_number(self.number):
+            errors["number"] = _("Укажите номер с цифрами или буквами, например «№ 123».")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def requisites(self):
+        """ "решения от 5 мая 2016 № 123": how an act is cited in another act's text."""
+        return _("от %(date)s %(number)s") % {
+            "date": formats.date_format(self.date_adopted, "j E Y"),
+            "number": self.display_number,
+        }
+
+    @property
+    def display_number(self):
+        """The number with a "№" sign in front when the editor typed only digits."""
+        return self.number if self.number.strip().startswith("№") else f"№ {self.number.strip()}"
+
+    @property
+    def is_in_force(self):
+        return self.status == DecisionStatus.IN_FORCE
+
+    def linked(self, lookup, model=None):
+        """Published pages linked to this act by ``lookup`` ("amends", "repealed_by"…), in the
+        visitor's language.
+
+        Links are made on the Russian pages and copied as they are into translations, so they
+        are matched by translation key; each linked act is shown once, translated if it can be.
+        """
+        model = model or DecisionPage
+        pages = (
+            model.objects.live()
+            .public()
+            .filter(**{f"{lookup}__translation_key": self.translation_key})
+            .select_related("locale")
+            .distinct()
+        )
+        return unique_localized(pages)
+
+    def get_context(self, request, *args, **kwargs):
+        from news.models.news import NewsPage
+
+        context = super().get_context(request, *args, **kwargs)
+        by_date = lambda d: (d.date_adopted, d.number_sort)  # noqa: E731
+        context["amended_by"] = sorted(self.linked("amends"), key=by_date)
+        context["repealed_by"] = sorted(self.linked("repeals"), key=by_date)
+        context["amends_list"] = sorted(self.linked("amended_by"), key=by_date)
+        context["repeals_list"] = sorted(self.linked("repealed_by"), key=by_date)
+        news = self.linked("related_from_decisions", NewsPage) + self.linked("related_decisions", NewsPage)
+        context["related_news_list"] = sorted(unique_localized(news), key=lambda n: n.date, reverse=True)[:10]
+        return context
+
+
+def unique_localized(pages):
+    """One page per translation key, in the active language when a live version exists."""
+    from wagtail.models import Locale
+
+    locale = Locale.get_active()
+    chosen = {}
+    for page in pages:
+        current = chosen.get(page.translation_key)
+        if current is None or (page.locale_id == locale.pk and current.locale_id != locale.pk):
+            chosen[page.translation_key] = page
+    missing = [p for p in chosen.values() if p.locale_id != locale.pk]
+    if missing:
+        model = type(missing[0])
+        for page in model.objects.live().filter(
+            locale=locale, translation_key__in=[p.translation_key for p in missing]
+        ):
+            chosen[page.translation_key] = page
+    return list(chosen.values())

@@ -1,0 +1,49 @@
+"""Template tags for news outside the news index: the home page's latest news."""
+
+from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+from news.models import NewsIndexPage
+from news.views import LISTING_RENDITION, attach_rubrics, with_listing_images
+
+register = template.Library()
+
+
+def news_index_for(request):
+    """The live news index of the visitor's language (looked up once per request)."""
+    if not hasattr(request, "_glazov_news_index"):
+        request._glazov_news_index = (
+            NewsIndexPage.objects.live().filter(locale__language_code=get_language()).first()
+        )
+    return request._glazov_news_index
+
+
+@register.inclusion_tag("news/components/latest_news.html", takes_context=True)
+def latest_news(context):
+    """The latest news of the visitor's language, as many as the news index's editors chose."""
+    index = news_index_for(context["request"])
+    items = []
+    if index is not None and index.home_page_count:
+        items = list(with_listing_images(index.news())[: index.home_page_count])
+        attach_rubrics(items)
+    return {
+        "request": context["request"],
+        "index_page": index,
+        "news_items": items,
+        "rendition_spec": LISTING_RENDITION,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def news_head(context):
+    """The news stylesheet and, where there is a news index, its RSS feed for feed readers."""
+    html = format_html('<link rel="stylesheet" href="{}">', static("css/news.css"))
+    index = news_index_for(context["request"])
+    if index is not None:
+        url = index.get_url(context["request"]) + index.reverse_subpage("feed")
+        html += format_html(
+            '\n    <link rel="alternate" type="application/rss+xml" title="{}" href="{}">', index.title, url
+        )
+    return html

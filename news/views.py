@@ -1,0 +1,260 @@
+"""Public views of the news index and the decisions registry (routed by their pages)."""
+
+import csv
+import io
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+
+from news.forms import DecisionFilterForm
+from news.models import Rubric
+from news.models.snippets import localized_all
+
+NEWS_PER_PAGE = 12
+DECISIONS_PER_PAGE = 20
+LISTING_RENDITION = "fill-480x320"
+
+
+def absolute_url(request, page):
+    """A page's URL on the host the visitor used."""
+    return request.build_absolute_uri(page.get_url(request))
+
+
+def paginate(request, items, per_page):
+    """A page of results that never fails: a wrong page number shows the nearest page."""
+    paginator = Paginator(items, per_page)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return paginator, page
+
+
+def query_prefix(params):
+    """The current filters as a query-string prefix for pagination links ("a=1&b=2&")."""
+    clean = {key: value for key, value in params.items() if value not in (None, "") and key != "page"}
+    return urlencode(clean) + "&" if clean else ""
+
+
+def with_listing_images(news):
+    """News with their main image and its listing rendition fetched in one query each."""
+    images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
+    return news.prefetch_related(Prefetch("image", queryset=images))
+
+
+def news_archive(news):
+    """Years and months that have news, with counts, newest first (one query)."""
+    rows = (
+        news.order_by()
+        .annotate(year=ExtractYear("date"), month=ExtractMonth("date"))
+        .values("year", "month")
+        .annotate(count=Count("pk"))
+        .order_by("-year", "-month")
+    )
+    years = {}
+    for row in rows:
+        years.setdefault(row["year"], []).append(
+            {"month": row["month"], "name": MONTHS[row["month"]], "count": row["count"]}
+        )
+    return [
+        {"year": year, "months": months, "count": sum(m["count"] for m in months)}
+        for year, months in years.items()
+    ]
+
+
+def int_param(request, name, lowest, highest):
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if lowest <= value <= highest else None
+
+
+def news_listing(request, index_page):
+    """The news list: newest first, 12 a page, filtered by rubric and by month of the archive."""
+    all_news = news = index_page.news()
+    rubrics = localized_all(Rubric.objects.filter(locale__language_code="ru").select_related("locale"))
+    rubric = next((r for r in rubrics if r.slug == request.GET.get("rubric")), None)
+    year = int_param(request, "year", 1780, 2100)
+    month = int_param(request, "month", 1, 12) if year else None
+    if rubric:
+        news = news.filter(rubrics__slug=rubric.slug)
+    if year:
+        news = news.filter(date__year=year)
+    if month:
+        news = news.filter(date__month=month)
+    paginator, page = paginate(request, with_listing_images(news), NEWS_PER_PAGE)
+    items = list(page.object_list)
+    attach_rubrics(items)
+    filters = {"rubric": rubric.slug if rubric else "", "year": year, "month": month}
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "news_items": items,
+            "items": page,
+            "paginator": paginator,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "query_prefix": query_prefix(filters),
+            "rubrics": rubrics,
+            "current_rubric": rubric,
+            "archive": news_archive(all_news),
+            "current_year": year,
+            "current_month": month,
+            "current_month_name": MONTHS[month] if month else "",
+            "rendition_spec": LISTING_RENDITION,
+        }
+    )
+    return TemplateResponse(request, "news/news_index_page.html", context)
+
+
+def attach_rubrics(items):
+    """Give each news item its rubrics in the visitor's language (two queries for a whole list)."""
+    if not items:
+        return
+    through = type(items[0]).rubrics.through
+    links = list(through.objects.filter(newspage__in=items).select_related("rubric__locale"))
+    originals = list({link.rubric.pk: link.rubric for link in links}.values())
+    translated = dict(zip([r.pk for r in originals], localized_all(originals), strict=True))
+    by_news = {}
+    for link in links:
+        by_news.setdefault(link.newspage_id, []).append(translated[link.rubric_id])
+    for item in items:
+        item.rubric_list = sorted(by_news.get(item.pk, []), key=lambda r: (r.sort_order, r.name))
+
+
+def decision_registry(request, index_page):
+    """The registry: filters, search, sorting, a result count and pagination, all in the URL."""
+    form = DecisionFilterForm(request.GET or None)
+    decisions = form.filter(index_page.decisions()) if request.GET else form_default(index_page)
+    paginator, page = paginate(request, decisions, DECISIONS_PER_PAGE)
+    decisions_on_page = attach_kind_names(page.object_list)
+    params = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    export_query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "decisions": decisions_on_page,
+            "items": page,
+            "paginator": paginator,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "query_prefix": query_prefix(dict(request.GET.items())),
+            "export_query": export_query,
+            "is_filtered": form.is_bound and form.is_filtered,
+            "filter_params": params,
+        }
+    )
+    return TemplateResponse(request, "news/decision_index_page.html", context)
+
+
+def attach_kind_names(decisions):
+    """Name each decision's kind in the visitor's language (one query for the whole page)."""
+    decisions = list(decisions)
+    kinds = {d.kind.pk: d.kind for d in decisions}
+    names = {pk: kind.name for pk, kind in zip(kinds, localized_all(kinds.values()), strict=True)}
+    for decision in decisions:
+        decision.kind_name = names[decision.kind_id]
+    return decisions
+
+
+def form_default(index_page):
+    return index_page.decisions().order_by("-date_adopted", "-number_sort", "-pk")
+
+
+EXPORT_COLUMNS = [
+    "number",
+    "kind",
+    "date_adopted",
+    "title",
+    "status",
+    "status_label",
+    "effective_date",
+    "lost_force_date",
+    "adopting_body",
+    "publication_source",
+    "publication_date",
+    "url",
+    "document_url",
+    "amends",
+    "repeals",
+]
+
+
+def export_rows(request, index_page):
+    """One dict per decision of the filtered registry, in EXPORT_COLUMNS order (constant queries)."""
+    form = DecisionFilterForm(request.GET or None)
+    decisions = form.filter(index_page.decisions()) if request.GET else form_default(index_page)
+    from news.models import DecisionPage
+
+    linked = DecisionPage.objects.only("number", "date_adopted").order_by("date_adopted")
+    decisions = decisions.prefetch_related(Prefetch("amends", linked), Prefetch("repeals", linked))
+
+    def cite(decision):
+        return f"{decision.date_adopted:%d.%m.%Y} {decision.display_number}"
+
+    def iso(value):
+        return value.isoformat() if value else ""
+
+    for decision in attach_kind_names(decisions):
+        document_url = decision.document.url if decision.document else ""
+        yield {
+            "number": decision.number,
+            "kind": decision.kind_name,
+            "date_adopted": iso(decision.date_adopted),
+            "title": decision.title,
+            "status": decision.status,
+            "status_label": str(decision.get_status_display()),
+            "effective_date": iso(decision.effective_date),
+            "lost_force_date": iso(decision.lost_force_date),
+            "adopting_body": decision.adopting_body,
+            "publication_source": decision.publication_source,
+            "publication_date": iso(decision.publication_date),
+            "url": absolute_url(request, decision),
+            "document_url": request.build_absolute_uri(document_url) if document_url else "",
+            "amends": [cite(d) for d in decision.amends.all()],
+            "repeals": [cite(d) for d in decision.repeals.all()],
+        }
+
+
+def export_filename(extension):
+    return f"glazov-duma-decisions-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def decision_export_csv(request, index_page):
+    """The (filtered) registry as CSV in UTF-8 with a BOM, so Excel opens it with Cyrillic intact."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=";")
+    writer.writeheader()
+    for row in export_rows(request, index_page):
+        writer.writerow({**row, "amends": "; ".join(row["amends"]), "repeals": "; ".join(row["repeals"])})
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+    return response
+
+
+def decision_export_json(request, index_page):
+    """The (filtered) registry as JSON: metadata and one object per decision."""
+    items = list(export_rows(request, index_page))
+    data = {
+        "title": _("Реестр решений Глазовской городской Думы"),
+        "source": request.build_absolute_uri(),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "count": len(items),
+        "columns": EXPORT_COLUMNS,
+        "items": items,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{export_filename("json")}"'
+    return response

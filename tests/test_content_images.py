@@ -66,11 +66,13 @@ def test_linked_image_keeps_its_link_named_by_the_alt(image):
         '<a href="/ru/about/" class="image-link"><span class="image-off">'
         "Изображение: Вид на набережную реки Чепцы летом</span></a>"
     )
-    assert render(template, image=figure(image)["image"]).startswith('<a href="/ru/about/" class="image-link"><img alt=')
+    html = render(template, image=figure(image)["image"])
+    assert html.startswith('<a href="/ru/about/" class="image-link"><img alt=')
 
 
 def test_alt_text_is_escaped(image):
-    html = render('{% content_image image "width-400" %}', "images:off", image=figure(image, alt="<b>")["image"])
+    escaped = figure(image, alt="<b>")["image"]
+    html = render('{% content_image image "width-400" %}', "images:off", image=escaped)
     assert "&lt;b&gt;" in html
 
 
@@ -120,8 +122,9 @@ def test_demo_accessibility_statement(client):
 
 
 def test_editors_checker_runs_the_portal_accessibility_checks(admin_client):
-    from home.userbar import PortalContentChecker, use_portal_content_checker
     from wagtail.admin.userbar import AccessibilityItem, AdminItem
+
+    from home.userbar import PortalContentChecker, use_portal_content_checker
 
     items = [AdminItem(), AccessibilityItem()]
     use_portal_content_checker(None, items, None)

@@ -40,7 +40,7 @@ def test_parse_a_partial_value_takes_defaults_for_the_rest():
 
 @pytest.mark.parametrize(
     "value",
-    ["", None, "garbage", "scheme:pink", "font:4", "font:", ":", "....", "scheme=black", "x" * 500, "шрифт:2"],
+    ["", None, "garbage", "scheme:pink", "font:4", "font:", ":", "....", "scheme=black", "x" * 500, "шр:2"],
 )
 def test_parse_garbage_is_the_normal_version(value):
     assert parse(value) == visual_mode.NORMAL
@@ -115,7 +115,7 @@ def test_get_is_not_allowed(client):
 
 @pytest.mark.parametrize(
     "next_url",
-    ["https://evil.example/", "//evil.example/ru/", "http://evil.example", "javascript:alert(1)", "", "\\\\evil"],
+    ["https://evil.example/", "//evil.example/ru/", "http://evil.ru", "javascript:alert(1)", "", "\\\\x"],
 )
 def test_a_foreign_next_goes_to_the_home_page(client, next_url):
     response = client.post("/visual-mode/", {"scheme": "black", "next": next_url})
@@ -160,7 +160,7 @@ def test_server_renders_the_mode_on_html(client):
     client.cookies[COOKIE_NAME] = "scheme:brown.font:3.spacing:on.images:off"
     html = client.get("/ru/about/").text
     assert html_class(html) == ["vm", "vm-scheme-brown", "vm-font-3", "vm-spacing", "vm-images-off"]
-    assert "vm-panel__details\" open" in html
+    assert 'vm-panel__details" open' in html
     assert sorted(pressed_buttons(html)) == [
         ("font", "3"),
         ("images", "off"),

@@ -71,7 +71,12 @@ def ensure_info_page(parent, slug, title, body, summary="", show_in_menus=True):
 
 PANEL_IMAGE_TITLE = "Панель «Версия для слабовидящих»"
 # The four colour schemes (text, background) as the panel's swatches show them.
-PANEL_SWATCHES = [("#000000", "#ffffff"), ("#ffffff", "#000000"), ("#063462", "#9dd1ff"), ("#4d4b43", "#f7f3d6")]
+PANEL_SWATCHES = [
+    ("#000000", "#ffffff"),
+    ("#ffffff", "#000000"),
+    ("#063462", "#9dd1ff"),
+    ("#4d4b43", "#f7f3d6"),
+]
 
 
 def ensure_panel_image():
@@ -98,9 +103,7 @@ def ensure_panel_image():
         x += 96
     buffer = BytesIO()
     drawing.save(buffer, "PNG")
-    return Image.objects.create(
-        title=PANEL_IMAGE_TITLE, file=ImageFile(buffer, name="visual-mode-panel.png")
-    )
+    return Image.objects.create(title=PANEL_IMAGE_TITLE, file=ImageFile(buffer, name="visual-mode-panel.png"))
 
 
 def ensure_footer_contacts(locale):

@@ -5,22 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('home', '0002_create_groups'),
-        ('wagtailcore', '0098_apitoken'),
+        ("home", "0002_create_groups"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessibilitySettings',
+            name="AccessibilitySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('default_scheme', models.CharField(choices=[('white', 'Чёрный текст на белом фоне'), ('black', 'Белый текст на чёрном фоне'), ('blue', 'Тёмно-синий текст на голубом фоне'), ('brown', 'Коричневый текст на бежевом фоне')], default='white', help_text='Цвета, в которых откроется версия для слабовидящих, пока посетитель сам не выбрал другие. На обычную версию сайта не влияет.', max_length=10, verbose_name='цветовая схема по умолчанию')),
-                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "default_scheme",
+                    models.CharField(
+                        choices=[
+                            ("white", "Чёрный текст на белом фоне"),
+                            ("black", "Белый текст на чёрном фоне"),
+                            ("blue", "Тёмно-синий текст на голубом фоне"),
+                            ("brown", "Коричневый текст на бежевом фоне"),
+                        ],
+                        default="white",
+                        help_text="Цвета, в которых откроется версия для слабовидящих, пока посетитель сам не выбрал другие. На обычную версию сайта не влияет.",
+                        max_length=10,
+                        verbose_name="цветовая схема по умолчанию",
+                    ),
+                ),
+                (
+                    "site",
+                    models.OneToOneField(
+                        editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'версия для слабовидящих',
+                "verbose_name": "версия для слабовидящих",
             },
         ),
     ]

@@ -3,4 +3,11 @@ from .pages import HomePage, HomePageFeaturedLink, InfoPage
 from .settings import AccessibilitySettings
 from .snippets import FooterContacts
 
-__all__ = ["AccessibilitySettings", "BasePage", "FooterContacts", "HomePage", "HomePageFeaturedLink", "InfoPage"]
+__all__ = [
+    "AccessibilitySettings",
+    "BasePage",
+    "FooterContacts",
+    "HomePage",
+    "HomePageFeaturedLink",
+    "InfoPage",
+]

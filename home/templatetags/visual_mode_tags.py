@@ -29,7 +29,9 @@ def visual_mode_panel(context):
         "request": request,
         "mode": mode,
         "next_url": request.get_full_path(),
-        "schemes": [(key, label, mode.active and mode.scheme == key) for key, label in visual_mode.SCHEMES.items()],
+        "schemes": [
+            (key, label, mode.active and mode.scheme == key) for key, label in visual_mode.SCHEMES.items()
+        ],
         "font_sizes": [
             (size, label, mode.active and mode.font == size) for size, label in visual_mode.FONT_SIZES.items()
         ],

@@ -20,6 +20,8 @@
         if (saved) {
             window.sessionStorage.removeItem(FOCUS_KEY);
             var parts = JSON.parse(saved);
+            // «Обычная версия» comes back with the panel closed; keep it open where the visitor was.
+            form.closest("details").open = true;
             form.querySelectorAll("button").forEach(function (button) {
                 if (buttonKey(button) === parts.key) {
                     button.focus();

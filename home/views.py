@@ -5,6 +5,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -87,6 +88,10 @@ def set_visual_mode(request):
         next_url = "/"
     if request.headers.get("Accept", "").startswith("application/json"):
         effective = visual_mode.get_effective_mode(request, mode)
+        # This URL has no language prefix: announce the change in the language of the page.
+        language = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = _visual_mode_message(effective)
         response = JsonResponse(
             {
                 "html_class": effective.html_class,
@@ -95,7 +100,7 @@ def set_visual_mode(request):
                 "spacing": "on" if effective.spacing else "off",
                 "images": "on" if effective.images else "off",
                 "active": effective.active,
-                "message": _visual_mode_message(effective),
+                "message": message,
             }
         )
     else:

@@ -146,6 +146,19 @@ def test_script_gets_json_with_the_new_classes_and_a_message(client):
     assert COOKIE_NAME in response.cookies
 
 
+def test_script_message_is_in_the_language_of_the_page(client):
+    english = client.post(
+        "/visual-mode/", {"font": "3", "next": "/en/about/"}, headers={"accept": "application/json"}
+    )
+    assert "Very large text" in english.json()["message"]
+    russian = client.post(
+        "/visual-mode/",
+        {"font": "3", "next": "/ru/about/"},
+        headers={"accept": "application/json", "accept-language": "en"},
+    )
+    assert "Шрифт очень крупный" in russian.json()["message"]
+
+
 # Rendering the mode
 
 

@@ -137,3 +137,23 @@ def test_editors_checker_runs_the_portal_accessibility_checks(admin_client):
     assert 'id="checker-axe-configuration"' in html
     assert '"image-redundant-alt"' in html
     assert '"th-has-data-cells"' in html
+
+
+def table(header_choice="row", caption="Часы приёма"):
+    return {
+        "data": [["День", "Часы"], ["Понедельник", "8:00–17:15"]],
+        "table_header_choice": header_choice,
+        "table_caption": caption,
+    }
+
+
+def test_table_needs_a_header_row_or_column_and_a_caption():
+    from home.blocks import AccessibleTableBlock
+
+    block = AccessibleTableBlock()
+    assert block.clean(table())["first_row_is_table_header"] is True
+    assert block.clean(table("column"))["first_col_is_header"] is True
+    with pytest.raises(ValidationError, match="заголовков"):
+        block.clean(table("neither"))
+    with pytest.raises(ValidationError, match="подпись"):
+        block.clean(table(caption="  "))

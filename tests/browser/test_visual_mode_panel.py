@@ -264,3 +264,20 @@ def test_axe_catches_a_real_violation(with_js):
     violations = " ".join(axe_violations(page))
     assert "image-alt" in violations
     assert "color-contrast" in violations
+
+
+def test_forced_colours_keep_the_pressed_state_visible(browser, site_server):
+    context = browser.new_context(forced_colors="active")
+    context.add_cookies([{"name": "glazov_visual_mode", "value": "font:2", "url": site_server.url}])
+    page = context.new_page()
+    page.goto(site_server.url + "/ru/")
+    pressed = panel_button(page, "Шрифт крупный")
+    other = panel_button(page, "Шрифт обычный")
+
+    def background(locator):
+        return locator.evaluate("(el) => getComputedStyle(el).backgroundColor")
+
+    assert background(pressed) != background(other)
+    pressed.focus()
+    assert pressed.evaluate("(el) => getComputedStyle(el).outlineStyle") != "none"
+    context.close()

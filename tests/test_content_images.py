@@ -157,3 +157,21 @@ def test_table_needs_a_header_row_or_column_and_a_caption():
         block.clean(table("neither"))
     with pytest.raises(ValidationError, match="подпись"):
         block.clean(table(caption="  "))
+
+
+def test_form_error_summary_links_every_error_to_its_field():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class ReportForm(forms.Form):
+        name = forms.CharField(label="Имя")
+        email = forms.EmailField(label="Электронная почта")
+
+    html = render_to_string(
+        "components/form_error_summary.html", {"form": ReportForm({"name": "", "email": "нет"})}
+    )
+    assert 'role="alert"' in html
+    assert "Исправьте ошибки в форме" in html
+    assert '<a href="#id_name">Имя: ' in html
+    assert '<a href="#id_email">Электронная почта: ' in html
+    assert render_to_string("components/form_error_summary.html", {"form": ReportForm()}).strip() == ""

@@ -3,8 +3,9 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -218,7 +219,8 @@ class ReportForm(forms.Form):
             Fieldset(_("Как с вами связаться"), "name", "email", "phone"),
             Fieldset(_("Согласие"), "consent"),
             Div(Field("website"), css_class="feedback-trap", aria_hidden="true"),
-            Submit("submit", _("Отправить сообщение"), css_class="btn-lg"),
+            # A <button>, not <input type="submit">: its label wraps at large text sizes.
+            StrictButton(_("Отправить сообщение"), type="submit", css_class="btn btn-primary btn-lg"),
         )
         return helper
 

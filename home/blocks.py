@@ -1,5 +1,6 @@
 """StreamField blocks shared by the portal's content pages."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -83,6 +84,18 @@ class AccessibleTableBlock(TableBlock):
         label = _("Таблица")
         template = "blocks/table_block.html"
         help_text = _("Отметьте «Первая строка — заголовок» и заполните подпись таблицы.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not (value.get("first_row_is_table_header") or value.get("first_col_is_header")):
+            raise ValidationError(
+                _("Выберите строку или столбец заголовков: без них таблицу не прочитать вслух.")
+            )
+        if value and not (value.get("table_caption") or "").strip():
+            raise ValidationError(
+                _("Заполните подпись таблицы: она называет таблицу для программ экранного доступа.")
+            )
+        return value
 
 
 class BodyBlock(blocks.StreamBlock):

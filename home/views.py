@@ -1,12 +1,17 @@
-"""Site-wide views outside the page tree: search and robots.txt."""
+"""Site-wide views outside the page tree: search, robots.txt and the visual-mode switch."""
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
+
+from home import visual_mode
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -47,3 +52,69 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /documents/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _visual_mode_message(mode):
+    """What the live region says after a change, e.g. «Шрифт крупный. Интервал обычный.»."""
+    if not mode.active:
+        return _("Включена обычная версия сайта.")
+    parts = [
+        str(visual_mode.SCHEMES[mode.scheme]) if mode.scheme else _("Цвета по умолчанию"),
+        str(visual_mode.FONT_SIZES[mode.font]),
+        _("Интервал увеличенный") if mode.spacing else _("Интервал обычный"),
+        _("Изображения включены") if mode.images else _("Изображения выключены"),
+    ]
+    return ". ".join(parts) + "."
+
+
+@require_POST
+def set_visual_mode(request):
+    """Store the visitor's choice from the accessibility panel and send them back where they were.
+
+    A form post gets a 303 to the page it came from (only a local URL); the panel's script
+    asks for JSON instead and switches the classes in place.
+    """
+    current = visual_mode.get_mode(request)
+    reset = "reset" in request.POST
+    mode = visual_mode.NORMAL if reset else visual_mode.apply_choice(current, request.POST)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.headers.get("Accept", "").startswith("application/json"):
+        effective = visual_mode.get_effective_mode(request, mode)
+        # This URL has no language prefix: announce the change in the language of the page.
+        language = translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = _visual_mode_message(effective)
+        response = JsonResponse(
+            {
+                "html_class": effective.html_class,
+                "scheme": effective.scheme or "",
+                "font": effective.font,
+                "spacing": "on" if effective.spacing else "off",
+                "images": "on" if effective.images else "off",
+                "active": effective.active,
+                "message": message,
+            }
+        )
+    else:
+        response = SeeOther(next_url)
+    if reset:
+        response.delete_cookie(visual_mode.COOKIE_NAME, path="/", samesite="Lax")
+    else:
+        response.set_cookie(
+            visual_mode.COOKIE_NAME,
+            visual_mode.serialise(mode),
+            max_age=visual_mode.COOKIE_MAX_AGE,
+            path="/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response

@@ -16,6 +16,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # One address for every language: the form posts here and is sent back to its page.
+    path("visual-mode/", home_views.set_visual_mode, name="visual_mode"),
 ]
 
 if settings.DEBUG:

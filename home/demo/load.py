@@ -5,9 +5,14 @@ it again changes nothing, including what editors have changed since.
 """
 
 import os
+from io import BytesIO
 
 from django.conf import settings
+from django.core.files.images import ImageFile
 from django.db import transaction
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import LocaleSynchronization
 from wagtail_localize.synctree import synchronize_tree
@@ -68,6 +73,43 @@ def ensure_info_page(parent, slug, title, body, summary="", show_in_menus=True):
     return page
 
 
+PANEL_IMAGE_TITLE = "Панель «Версия для слабовидящих»"
+# The four colour schemes (text, background) as the panel's swatches show them.
+PANEL_SWATCHES = [
+    ("#000000", "#ffffff"),
+    ("#ffffff", "#000000"),
+    ("#063462", "#9dd1ff"),
+    ("#4d4b43", "#f7f3d6"),
+]
+
+
+def ensure_panel_image():
+    """A drawing of the panel's buttons for the accessibility page, made here so the repo holds no photo."""
+    existing = Image.objects.filter(title=PANEL_IMAGE_TITLE).first()
+    if existing:
+        return existing
+    drawing = PillowImage.new("RGB", (960, 200), "#ffffff")
+    draw = ImageDraw.Draw(drawing)
+    draw.rectangle((0, 0, 959, 199), outline="#000000", width=4)
+    x = 30
+    for width in (70, 70):  # images off / on
+        draw.rounded_rectangle((x, 60, x + width, 140), radius=8, outline="#000000", width=4)
+        x += width + 16
+    x += 24
+    for size in (28, 40, 56):  # the three "A" buttons
+        draw.rounded_rectangle((x, 60, x + 80, 140), radius=8, outline="#000000", width=4)
+        draw.text((x + 40, 100), "A", fill="#000000", anchor="mm", font_size=size)
+        x += 96
+    x += 24
+    for foreground, background in PANEL_SWATCHES:
+        draw.rounded_rectangle((x, 60, x + 80, 140), radius=8, fill=background, outline="#000000", width=4)
+        draw.text((x + 40, 100), "A", fill=foreground, anchor="mm", font_size=48)
+        x += 96
+    buffer = BytesIO()
+    drawing.save(buffer, "PNG")
+    return Image.objects.create(title=PANEL_IMAGE_TITLE, file=ImageFile(buffer, name="visual-mode-panel.png"))
+
+
 def ensure_footer_contacts(locale):
     contacts = FooterContacts.objects.filter(locale=locale).first()
     return contacts or FooterContacts.objects.create(locale=locale, **content.FOOTER_CONTACTS)
@@ -111,8 +153,16 @@ def load():
         "Как администрация города обрабатывает персональные данные из сообщений жителей.",
         show_in_menus=False,
     )
+    accessibility = ensure_info_page(
+        home,
+        "accessibility",
+        "Доступность портала",
+        content.accessibility_body(ensure_panel_image()),
+        content.ACCESSIBILITY_SUMMARY,
+        show_in_menus=False,
+    )
     if not home.featured_links.exists():
-        for order, page in enumerate([about, contacts, association, privacy]):
+        for order, page in enumerate([about, contacts, association, privacy, accessibility]):
             HomePageFeaturedLink.objects.create(home_page=home, link_page=page, sort_order=order)
         home.save_revision().publish()
     footer = ensure_footer_contacts(locales["ru"])
@@ -132,4 +182,5 @@ def load():
         "association": association,
         "contacts": contacts,
         "privacy": privacy,
+        "accessibility": accessibility,
     }

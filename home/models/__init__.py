@@ -1,5 +1,13 @@
 from .base import BasePage
 from .pages import HomePage, HomePageFeaturedLink, InfoPage
+from .settings import AccessibilitySettings
 from .snippets import FooterContacts
 
-__all__ = ["BasePage", "FooterContacts", "HomePage", "HomePageFeaturedLink", "InfoPage"]
+__all__ = [
+    "AccessibilitySettings",
+    "BasePage",
+    "FooterContacts",
+    "HomePage",
+    "HomePageFeaturedLink",
+    "InfoPage",
+]

@@ -13,7 +13,7 @@ def grant_translators(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("home", "0002_create_groups"),
+        ("home", "0003_accessibility_settings"),
     ]
 
     operations = [

@@ -1,0 +1,114 @@
+"""What the accessibility browser tests share: the pages axe checks, the visual modes, helpers.
+
+To put a new page type under axe, add an `AxeTarget` to `AXE_TARGETS` (a path, and if the page
+needs a visitor's action first, e.g. a form sent with errors, a `prepare(page)` function).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+
+from home.visual_mode import COOKIE_NAME
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+WIDTHS = [1280, 320]
+
+
+@dataclass(frozen=True)
+class AxeTarget:
+    """A page type for the axe matrix: where it is and what to do there before checking."""
+
+    name: str
+    path: str | Callable[[], str]
+    prepare: Callable | None = None
+    status: int = 200
+
+    def url_path(self):
+        """The path; a callable path is resolved only when the test runs (it may need the database)."""
+        return self.path() if callable(self.path) else self.path
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A visual mode as the visitor's browser holds it: the cookie, and the system colour preference."""
+
+    name: str
+    cookie: str = ""
+    color_scheme: str = "light"
+
+
+AXE_TARGETS = [
+    AxeTarget("home", "/ru/"),
+    AxeTarget("info", "/ru/about/"),
+    AxeTarget("info-with-image", "/ru/accessibility/"),
+    AxeTarget("untranslated-copy", "/udm/about/innovative-cities/"),
+    AxeTarget("search-results", "/ru/search/?q=Глазов"),
+    AxeTarget("not-found", "/ru/no-such-page/", status=404),
+    AxeTarget("news-list", "/ru/news/"),
+    AxeTarget("news-item", "/ru/news/glazov-associaciya-novatorskih-gorodov/"),
+    AxeTarget("decisions-registry", "/ru/decisions/?status=in_force&year=2016"),
+    AxeTarget("decision", "/ru/decisions/o-vstuplenii-v-associaciyu-novatorskih-gorodov/"),
+    AxeTarget("feedback-form", "/ru/feedback/"),
+    AxeTarget(
+        "feedback-form-with-errors",
+        "/ru/feedback/",
+        prepare=lambda page: page.get_by_role("button", name="Отправить сообщение").click(),
+    ),
+    AxeTarget("report-status", lambda: _report_status_path()),
+]
+
+
+def _report_status_path():
+    from tests.feedback_helpers import make_report
+
+    return urlsplit(make_report().get_status_url()).path
+
+
+# The normal version (light and dark system theme), and each scheme at font sizes 1 and 3
+# with spacing on and images off.
+MODES = [
+    Mode("normal"),
+    Mode("normal-dark", color_scheme="dark"),
+    *(
+        Mode(f"{scheme}-font{font}", f"scheme:{scheme}.font:{font}.spacing:on.images:off")
+        for scheme in ("white", "black", "blue", "brown")
+        for font in (1, 3)
+    ),
+]
+
+
+@cache
+def axe_source():
+    """axe-core as shipped inside axe-playwright-python (offline, no download)."""
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def use_mode(context, page, mode, base_url):
+    """Switch a browser context to a visual mode (the cookie) and the page to its colour preference."""
+    context.clear_cookies(name=COOKIE_NAME)
+    if mode.cookie:
+        context.add_cookies([{"name": COOKIE_NAME, "value": mode.cookie, "url": base_url}])
+    page.emulate_media(color_scheme=mode.color_scheme)
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.2 A/AA violations on the page, as short readable lines.
+
+    axe is injected once per loaded page, so checking it again at another width costs one run.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    results = page.evaluate("(options) => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:5]}"
+        for violation in results["violations"]
+    ]
+
+
+def html_classes(page):
+    return page.evaluate("document.documentElement.className").split()

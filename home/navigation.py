@@ -1,24 +1,74 @@
-"""Where a visitor is in the page tree and which language versions of a page exist."""
+"""What every page shows around its content: the menu, the language homes, the footer.
+
+It is the same for every page of a language, so it is built once per language and kept in
+the cache until something it shows changes (see invalidate_site_chrome and home.signals).
+The per-page part, which translations of this page exist, costs one query.
+"""
+
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Page, Site
+from wagtail.models import Site
+
+from home.models import FooterContacts
+
+CHROME_VERSION_KEY = "glazov:chrome:version"
+CHROME_TIMEOUT = 60 * 60
 
 
-def get_locale_home(request):
-    """The home page in the visitor's language (cached on the request)."""
-    if not hasattr(request, "_glazov_locale_home"):
-        site = Site.find_for_request(request)
-        request._glazov_locale_home = site.root_page.localized.specific if site else None
-    return request._glazov_locale_home
+def invalidate_site_chrome(**kwargs):
+    """Forget every cached menu and footer (connected to page and footer changes)."""
+    cache.set(CHROME_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _live_versions_by_language(page):
-    return {
-        p.locale.language_code: p
-        for p in page.get_translations(inclusive=True).live().select_related("locale")
+def _chrome_version():
+    version = cache.get(CHROME_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(CHROME_VERSION_KEY, version, None)
+        version = cache.get(CHROME_VERSION_KEY, version)
+    return version
+
+
+def _build_site_chrome(site, language):
+    homes = {
+        home.locale.language_code: home
+        for home in site.root_page.get_translations(inclusive=True).live().select_related("locale")
     }
+    home = homes.get(language) or homes.get(settings.LANGUAGE_CODE)
+    menu = []
+    if home is not None:
+        for page in home.get_children().live().in_menu().public():
+            menu.append({"title": page.title, "url": page.get_url(current_site=site), "path": page.path})
+    return {
+        "home_url": home.get_url(current_site=site) if home else "/",
+        "homes": {
+            code: {"url": page.get_url(current_site=site), "full_url": page.get_full_url()}
+            for code, page in homes.items()
+        },
+        "menu": menu,
+        "footer": FooterContacts.for_active_locale(),
+    }
+
+
+def get_site_chrome(request):
+    """The menu, language homes and footer of the visitor's language (cached, and memoised on the request)."""
+    if not hasattr(request, "_glazov_chrome"):
+        site = Site.find_for_request(request)
+        if site is None:
+            request._glazov_chrome = {"home_url": "/", "homes": {}, "menu": [], "footer": None}
+        else:
+            language = get_language()
+            key = f"glazov:chrome:{_chrome_version()}:{site.pk}:{language}"
+            chrome = cache.get(key)
+            if chrome is None:
+                chrome = _build_site_chrome(site, language)
+                cache.set(key, chrome, CHROME_TIMEOUT)
+            request._glazov_chrome = chrome
+    return request._glazov_chrome
 
 
 def get_language_versions(request, page=None):
@@ -32,9 +82,11 @@ def get_language_versions(request, page=None):
     current = get_language()
     versions = []
     if page is not None:
-        by_language = _live_versions_by_language(page)
-        site = Site.find_for_request(request)
-        homes = _live_versions_by_language(site.root_page) if site else {}
+        homes = get_site_chrome(request)["homes"]
+        by_language = {
+            p.locale.language_code: p
+            for p in page.get_translations(inclusive=True).live().select_related("locale")
+        }
     for code, name in settings.WAGTAIL_CONTENT_LANGUAGES:
         if page is None:
             url, translated = translate_url(request.get_full_path(), code), True
@@ -42,10 +94,12 @@ def get_language_versions(request, page=None):
         else:
             target = by_language.get(code)
             translated = target is not None and (target.alias_of_id is None or code == settings.LANGUAGE_CODE)
-            target = target or homes.get(code)
-            if target is None:
+            if target is not None:
+                url, absolute_url = target.get_url(request), target.get_full_url(request)
+            elif code in homes:
+                url, absolute_url = homes[code]["url"], homes[code]["full_url"]
+            else:
                 continue
-            url, absolute_url = target.get_url(request), target.get_full_url(request)
         versions.append(
             {
                 "code": code,
@@ -57,11 +111,3 @@ def get_language_versions(request, page=None):
             }
         )
     return versions
-
-
-def get_menu_pages(request):
-    """Top-level sections of the visitor's language shown in the main navigation."""
-    home = get_locale_home(request)
-    if home is None:
-        return Page.objects.none()
-    return home.get_children().live().in_menu().public()

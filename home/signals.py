@@ -1,8 +1,12 @@
 """Signal handlers that keep the page tree consistent."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from home.models import FooterContacts
+from home.navigation import invalidate_site_chrome
 
 
 @receiver(page_published)
@@ -18,3 +22,23 @@ def repair_child_count(sender, instance, **kwargs):
     if actual != instance.numchild:
         Page.objects.filter(pk=instance.pk).update(numchild=actual)
         instance.numchild = actual
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def forget_site_chrome_for_page(sender, **kwargs):
+    """Menus and language links show published pages: refresh them when one changes."""
+    invalidate_site_chrome()
+
+
+@receiver(post_delete)
+def forget_site_chrome_for_deletion(sender, instance, **kwargs):
+    if isinstance(instance, (Page, FooterContacts, Site)):
+        invalidate_site_chrome()
+
+
+@receiver(post_save, sender=FooterContacts)
+@receiver(post_save, sender=Site)
+def forget_site_chrome_for_footer(sender, **kwargs):
+    invalidate_site_chrome()

@@ -138,3 +138,11 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium (installed by `make system-deps`), never a Playwright-downloaded browser."""
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a rolled-back test must not leave its menu behind."""
+    from django.core.cache import cache
+
+    cache.clear()

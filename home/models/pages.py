@@ -9,6 +9,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.i18n import localized_pages
 
 from .base import BasePage
 
@@ -78,6 +79,22 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("главная страница")
         verbose_name_plural = _("главные страницы")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        links = list(self.featured_links.select_related("link_page"))
+        targets = [link.link_page for link in links]
+        if self.problem_cta_page_id:
+            targets.append(self.problem_cta_page)
+        # Chosen pages in the visitor's language, in one query rather than two per link.
+        localized = localized_pages(targets)
+        context["featured_links"] = [
+            {"title": link.display_title, "url": localized[link.link_page_id].get_url(request)}
+            for link in links
+        ]
+        if self.problem_cta_page_id:
+            context["problem_cta_url"] = localized[self.problem_cta_page_id].get_url(request)
+        return context
 
 
 class HomePageFeaturedLink(Orderable):

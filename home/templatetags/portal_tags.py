@@ -2,16 +2,15 @@
 
 from django import template
 
-from home.models import FooterContacts
-from home.navigation import get_language_versions, get_locale_home, get_menu_pages
+from home.navigation import get_language_versions, get_site_chrome
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def locale_home(context):
-    """The home page in the visitor's language."""
-    return get_locale_home(context["request"])
+def site_chrome(context):
+    """The menu, language homes and footer of the visitor's language (home.navigation)."""
+    return get_site_chrome(context["request"])
 
 
 @register.simple_tag(takes_context=True)
@@ -38,14 +37,14 @@ def main_menu(context):
     request, page = context["request"], context.get("page")
     current_path = page.path if page else ""
     items = []
-    for menu_page in get_menu_pages(request):
-        if current_path == menu_page.path:
+    for entry in get_site_chrome(request)["menu"]:
+        if current_path == entry["path"]:
             current = "page"
-        elif current_path.startswith(menu_page.path):
+        elif current_path.startswith(entry["path"]):
             current = "true"
         else:
             current = ""
-        items.append({"title": menu_page.title, "url": menu_page.get_url(request), "current": current})
+        items.append({"title": entry["title"], "url": entry["url"], "current": current})
     return {"menu_items": items}
 
 
@@ -56,6 +55,6 @@ def breadcrumbs(context):
     return {"request": context["request"], "ancestors": ancestors, "page": page}
 
 
-@register.inclusion_tag("components/footer_contacts.html")
-def footer_contacts():
-    return {"contacts": FooterContacts.for_active_locale()}
+@register.inclusion_tag("components/footer_contacts.html", takes_context=True)
+def footer_contacts(context):
+    return {"contacts": get_site_chrome(context["request"])["footer"]}

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from home.models import FooterContacts
 
@@ -33,12 +33,26 @@ def _chrome_version():
     return version
 
 
-def _build_site_chrome(site, language):
-    homes = {
-        home.locale.language_code: home
-        for home in site.root_page.get_translations(inclusive=True).live().select_related("locale")
+def _version_entry(page, site):
+    return {
+        "url": page.get_url(current_site=site),
+        "full_url": page.get_full_url(),
+        "alias": page.alias_of_id is not None,
     }
+
+
+def _build_site_chrome(site, language):
+    home_versions = list(site.root_page.get_translations(inclusive=True).live().select_related("locale"))
+    homes = {home.locale.language_code: home for home in home_versions}
     home = homes.get(language) or homes.get(settings.LANGUAGE_CODE)
+    # Language versions of the home pages and the sections right under them (the listings most
+    # visitors open), so those pages need no query of their own for the switcher.
+    versions = {}
+    sections = Page.objects.none()
+    for locale_home in home_versions:
+        sections |= locale_home.get_children().live()
+    for page in [*home_versions, *sections.select_related("locale")]:
+        versions.setdefault(page.translation_key, {})[page.locale.language_code] = _version_entry(page, site)
     menu = []
     if home is not None:
         for page in home.get_children().live().in_menu().public():
@@ -50,6 +64,7 @@ def _build_site_chrome(site, language):
             for code, page in homes.items()
         },
         "menu": menu,
+        "versions": versions,
         "footer": FooterContacts.for_active_locale(),
     }
 
@@ -59,7 +74,13 @@ def get_site_chrome(request):
     if not hasattr(request, "_glazov_chrome"):
         site = Site.find_for_request(request)
         if site is None:
-            request._glazov_chrome = {"home_url": "/", "homes": {}, "menu": [], "footer": None}
+            request._glazov_chrome = {
+                "home_url": "/",
+                "homes": {},
+                "menu": [],
+                "versions": {},
+                "footer": None,
+            }
         else:
             language = get_language()
             key = f"glazov:chrome:{_chrome_version()}:{site.pk}:{language}"
@@ -82,20 +103,27 @@ def get_language_versions(request, page=None):
     current = get_language()
     versions = []
     if page is not None:
-        homes = get_site_chrome(request)["homes"]
-        by_language = {
-            p.locale.language_code: p
-            for p in page.get_translations(inclusive=True).live().select_related("locale")
-        }
+        chrome = get_site_chrome(request)
+        homes = chrome["homes"]
+        by_language = chrome["versions"].get(page.translation_key)
+        if by_language is None:
+            by_language = {
+                p.locale.language_code: {
+                    "url": p.get_url(request),
+                    "full_url": p.get_full_url(request),
+                    "alias": p.alias_of_id is not None,
+                }
+                for p in page.get_translations(inclusive=True).live().select_related("locale")
+            }
     for code, name in settings.WAGTAIL_CONTENT_LANGUAGES:
         if page is None:
             url, translated = translate_url(request.get_full_path(), code), True
             absolute_url = request.build_absolute_uri(url)
         else:
             target = by_language.get(code)
-            translated = target is not None and (target.alias_of_id is None or code == settings.LANGUAGE_CODE)
+            translated = target is not None and (not target["alias"] or code == settings.LANGUAGE_CODE)
             if target is not None:
-                url, absolute_url = target.get_url(request), target.get_full_url(request)
+                url, absolute_url = target["url"], target["full_url"]
             elif code in homes:
                 url, absolute_url = homes[code]["url"], homes[code]["full_url"]
             else:

@@ -1,6 +1,7 @@
 """Template tags for the parts every page shares: navigation, languages, footer."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from home.navigation import get_language_versions, get_site_chrome
 
@@ -50,9 +51,17 @@ def main_menu(context):
 
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
-    page = context.get("page")
-    ancestors = page.get_ancestors().filter(depth__gt=1) if page and page.depth > 2 else []
-    return {"request": context["request"], "ancestors": ancestors, "page": page}
+    request, page = context["request"], context.get("page")
+    ancestors = []
+    if page is not None and page.depth > 2:
+        # A section right under the home page needs only the home link, which the chrome knows.
+        ancestors = [{"title": _("Главная"), "url": get_site_chrome(request)["home_url"]}]
+        if page.depth > 3:
+            ancestors += [
+                {"title": ancestor.title, "url": ancestor.get_url(request)}
+                for ancestor in page.get_ancestors().filter(depth__gt=2)
+            ]
+    return {"ancestors": ancestors, "page": page}
 
 
 @register.inclusion_tag("components/footer_contacts.html", takes_context=True)

@@ -12,6 +12,8 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from home.viewsets import TranslatableSnippetViewSet
+
 from .forms import ProblemReportAdminForm, staff_who_work_reports
 from .models import ProblemCategory, ProblemReport, Status
 
@@ -204,7 +206,7 @@ class ProblemReportViewSet(SnippetViewSet):
     )
 
 
-class ProblemCategoryViewSet(SnippetViewSet):
+class ProblemCategoryViewSet(TranslatableSnippetViewSet):
     model = ProblemCategory
     icon = "tag"
     menu_label = _("Категории проблем")

@@ -4,8 +4,9 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from home.viewsets import TranslatableSnippetViewSet
 from news.models import DecisionKind, DecisionPage, DecisionStatus, NewsPage, Rubric
 from news.models.decisions import normalize_number
 
@@ -73,7 +74,7 @@ class NewsListingViewSet(PageListingViewSet):
     ]
 
 
-class RubricViewSet(SnippetViewSet):
+class RubricViewSet(TranslatableSnippetViewSet):
     model = Rubric
     icon = "tag"
     menu_label = _("Рубрики новостей")
@@ -81,7 +82,7 @@ class RubricViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class DecisionKindViewSet(SnippetViewSet):
+class DecisionKindViewSet(TranslatableSnippetViewSet):
     model = DecisionKind
     icon = "list-ul"
     menu_label = _("Виды правовых актов")

@@ -135,3 +135,24 @@ def test_translator_translates_the_footer_snippet(translator, english):
     )
     assert response.status_code == 302
     assert "6 Dinamo Street, Glazov, 427620" in translator.get("/en/").text
+
+
+@pytest.mark.parametrize(
+    ("model_path", "model_label"),
+    [
+        ("news/rubric", "news.Rubric"),
+        ("news/decisionkind", "news.DecisionKind"),
+        ("feedback/problemcategory", "feedback.ProblemCategory"),
+    ],
+)
+def test_translator_edits_only_translated_snippets(translator, english, model_path, model_label):
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    russian = model.objects.filter(locale__language_code="ru").first()
+    translated = russian.get_translation_or_none(english) or russian.copy_for_translation(english)
+    if translated.pk is None:
+        translated.save()
+    assert translator.get(f"/admin/snippets/{model_path}/edit/{russian.pk}/").status_code != 200
+    assert translator.get(f"/admin/snippets/{model_path}/edit/{translated.pk}/").status_code == 200
+    assert translator.get(f"/admin/snippets/{model_path}/add/").status_code != 200

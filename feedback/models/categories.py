@@ -56,6 +56,9 @@ class ProblemCategory(TranslatableMixin, models.Model):
         verbose_name = _("категория проблем")
         verbose_name_plural = _("категории проблем")
         ordering = ["sort_order", "name"]
+        permissions = [
+            ("translate_problemcategory", _("Может только переводить категории, не меняя русский оригинал"))
+        ]
 
     def __str__(self):
         return self.name

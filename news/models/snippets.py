@@ -57,6 +57,7 @@ class Rubric(TranslatableMixin, models.Model):
         verbose_name = _("рубрика новостей")
         verbose_name_plural = _("рубрики новостей")
         ordering = ["sort_order", "name"]
+        permissions = [("translate_rubric", _("Может только переводить рубрики, не меняя русский оригинал"))]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_rubric_slug_per_locale"),
         ]
@@ -89,6 +90,9 @@ class DecisionKind(TranslatableMixin, models.Model):
         verbose_name = _("вид правового акта")
         verbose_name_plural = _("виды правовых актов")
         ordering = ["sort_order", "name"]
+        permissions = [
+            ("translate_decisionkind", _("Может только переводить виды актов, не меняя русский оригинал"))
+        ]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_decision_kind_slug_per_locale"),
         ]

@@ -56,23 +56,48 @@ def publish(client, instance_edit_url, capture):
     assert response.status_code == 302
 
 
-def test_translator_translates_and_publishes_a_page(translator, english, django_capture_on_commit_callbacks):
-    source = page_by_slug("privacy")
-    assert submit_page(translator, source, english).status_code == 302
-    translation = translation_for(source, english)
+@pytest.mark.parametrize(
+    ("slug", "parent_path", "russian_title", "translated_title"),
+    [
+        ("privacy", "", "Политика обработки персональных данных", "Personal data policy"),
+        (
+            "glazov-associaciya-novatorskih-gorodov",
+            "news/",
+            "Решение о вступлении Глазова в Ассоциацию новаторских городов принято городской Думой",
+            "The City Duma decides that Glazov joins the Association of Innovative Cities",
+        ),
+        (
+            "o-vstuplenii-v-associaciyu-novatorskih-gorodov",
+            "decisions/",
+            "О вступлении муниципального образования «Город Глазов» в Ассоциацию новаторских городов",
+            "On the municipality of Glazov joining the Association of Innovative Cities",
+        ),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "udm"])
+def test_translator_translates_and_publishes_a_page(
+    translator,
+    language,
+    slug,
+    parent_path,
+    russian_title,
+    translated_title,
+    django_capture_on_commit_callbacks,
+):
+    locale = Locale.objects.get(language_code=language)
+    source = page_by_slug(slug)
+    assert submit_page(translator, source, locale).status_code == 302
+    translation = translation_for(source, locale)
     target = translation.get_target_instance()
     edit_url = f"/admin/pages/{target.pk}/edit/"
     assert translator.get(edit_url).status_code == 200  # wagtail-localize's editor
 
-    translate_segment(
-        translator, translation, "Политика обработки персональных данных", "Personal data policy"
-    )
-    translate_segment(translator, translation, "Зачем", "Why")
+    translate_segment(translator, translation, russian_title, translated_title)
     publish(translator, edit_url, django_capture_on_commit_callbacks)
 
-    html = translator.get("/en/privacy/").text
-    assert "<h1>Personal data policy</h1>" in html
-    assert "Why" in html
+    html = translator.get(f"/{language}/{parent_path}{slug}/").text
+    assert f"<h1>{translated_title}</h1>" in html or f">{translated_title}</h1>" in html
+    assert f'<html lang="{language}"' in html
     assert "untranslated-notice" not in html
 
 

@@ -105,3 +105,51 @@ EN = {
     ),
     **{name: english for name, _slug, english in RUBRICS},
 }
+
+# The seed's news item in English, applied through wagtail-localize like a translator's work.
+NEWS_EN = {
+    NEWS["title"]: "The City Duma decides that Glazov joins the Association of Innovative Cities",
+    NEWS["lead"]: "The City Duma has decided that Glazov joins the Association of Innovative Cities.",
+    "Обсуждение вопроса инициировано Главой города Олегом Бекмеметьевым. Выступая перед "
+    "депутатами на сессии, он рассказал о преимуществах участия в ассоциации.": (
+        "The question was raised by the Head of the City, Oleg Bekmemetyev. Speaking to the "
+        "deputies at the session, he explained the benefits of membership."
+    ),
+    "Ассоциация новаторских городов является добровольным объединением муниципальных "
+    "образований России, она создана для более тесного взаимодействия органов местного "
+    "самоуправления, для выражения и защиты общих интересов городов.": (
+        "The Association of Innovative Cities is a voluntary union of Russian municipalities, "
+        "set up for closer cooperation between local governments and to express and defend "
+        "the cities' common interests."
+    ),
+    "Ассоциация является некоммерческой корпоративной организацией. Это не просто форма "
+    "объединения муниципалитетов, это коммуникативная площадка для активных передовых "
+    "городов. В этом объединении вырабатываются новые эффективные способы организации "
+    "городской жизни. Здесь происходит постоянный обмен лучшими городскими практиками, "
+    "наработками, которые при минимуме финансовых вложений имеют значимый эффект и "
+    "реальный результат для городов.": (
+        "The Association is a non-profit corporate organisation. It is more than a union of "
+        "municipalities: it is a meeting place for active, forward-looking cities, where new and "
+        "effective ways of organising city life are worked out and the best urban practices are "
+        "shared, practices that bring real results for little money."
+    ),
+    "Идею активно поддерживает заместитель Председателя Глазовской городской Думы Вера "
+    "Тронина, которая приняла участие в нескольких мероприятиях, организованных "
+    "Ассоциацией.": (
+        "The idea is strongly supported by Vera Tronina, Deputy Chair of the Glazov City Duma, "
+        "who has taken part in several of the Association's events."
+    ),
+    "Главе города Глазова Олегу Бекмеметьеву поручено выступать от имени Глазова и "
+    "представлять город в отношениях с органами местного самоуправления других "
+    "муниципальных образований — членов Ассоциации новаторских городов.": (
+        "The Head of the City, Oleg Bekmemetyev, is charged with speaking for Glazov and "
+        "representing the city before the local governments of the other members of the "
+        "Association of Innovative Cities."
+    ),
+    NEWS["body"][1][1]["text"]: (
+        "I believe the Association's experience will be very useful for Glazov. Its members "
+        "include Cherepovets, Vologda, Zarechny and other municipalities, most of them towns where "
+        "Rosatom works. They have already found effective answers to many problems we share."
+    ),
+    NEWS["body"][1][1]["attribution"]: "Vera Tronina, Deputy Chair of the Glazov City Duma",
+}

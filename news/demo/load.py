@@ -96,7 +96,7 @@ def load():
         home, DecisionIndexPage, "decisions", show_in_menus=True, **content.DECISION_INDEX
     )
     decision = ensure_decision(registry)
-    ensure_news(news_index, rubrics["gorodskaya-duma"], decision)
+    news = ensure_news(news_index, rubrics["gorodskaya-duma"], decision)
 
     for locale in Locale.objects.exclude(pk=source.pk):
         synchronize_tree(source, locale)
@@ -104,6 +104,7 @@ def load():
     if english is not None:
         for page in (news_index, registry):
             ensure_translated(page, english, content.EN)
+        ensure_translated(news, english, content.NEWS_EN)
         for rubric in rubrics.values():
             if rubric.get_translation_or_none(english) is None:
                 ensure_translated(rubric, english, content.EN)

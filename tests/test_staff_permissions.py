@@ -74,3 +74,9 @@ def test_admin_speaks_russian(login_as):
     html = client.get("/admin/").text
     assert '<html lang="ru"' in html
     assert "<title>Панель управления" in html
+
+
+def test_translator_cannot_change_settings_or_see_the_inbox(login_as):
+    client = login_as("Переводчики")
+    assert not can_open(client, "/admin/settings/home/accessibilitysettings/1/")
+    assert not can_open(client, "/admin/snippets/feedback/problemreport/")

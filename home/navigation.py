@@ -5,14 +5,13 @@ the cache until something it shows changes (see invalidate_site_chrome and home.
 The per-page part, which translations of this page exist, costs one query.
 """
 
-import uuid
-
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
+from home.caching import bump_cache_version, cache_version
 from home.models import FooterContacts
 
 CHROME_VERSION_KEY = "glazov:chrome:version"
@@ -21,16 +20,7 @@ CHROME_TIMEOUT = 60 * 60
 
 def invalidate_site_chrome(**kwargs):
     """Forget every cached menu and footer (connected to page and footer changes)."""
-    cache.set(CHROME_VERSION_KEY, uuid.uuid4().hex, None)
-
-
-def _chrome_version():
-    version = cache.get(CHROME_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(CHROME_VERSION_KEY, version, None)
-        version = cache.get(CHROME_VERSION_KEY, version)
-    return version
+    bump_cache_version(CHROME_VERSION_KEY)
 
 
 def _version_entry(page, site):
@@ -83,7 +73,7 @@ def get_site_chrome(request):
             }
         else:
             language = get_language()
-            key = f"glazov:chrome:{_chrome_version()}:{site.pk}:{language}"
+            key = f"glazov:chrome:{cache_version(CHROME_VERSION_KEY)}:{site.pk}:{language}"
             chrome = cache.get(key)
             if chrome is None:
                 chrome = _build_site_chrome(site, language)

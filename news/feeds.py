@@ -6,7 +6,7 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from news.models import Rubric
-from news.models.snippets import localized_all
+from news.models.snippets import localized_snippets
 from news.views import absolute_url
 
 FEED_ITEMS = 20
@@ -26,14 +26,10 @@ class NewsFeed(Feed):
         self.request = request
         if self.rubric_slug is None:
             return None
-        rubric = (
-            Rubric.objects.filter(slug=self.rubric_slug, locale__language_code="ru")
-            .select_related("locale")
-            .first()
-        )
+        rubric = localized_snippets(Rubric).get_by_slug(self.rubric_slug)
         if rubric is None:
             raise Http404(_("Такой рубрики нет."))
-        return localized_all([rubric])[0]
+        return rubric
 
     def title(self, rubric):
         name = self.index_page.title

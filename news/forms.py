@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import DecisionKind, DecisionStatus
 from news.models.decisions import normalize_number
-from news.models.snippets import localized_all
+from news.models.snippets import localized_snippets
 
 SORT_CHOICES = [("date", _("по дате принятия, сначала новые")), ("number", _("по номеру"))]
 QUERY_MAX_LENGTH = 200
@@ -43,9 +43,7 @@ class DecisionFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        kinds = localized_all(
-            DecisionKind.objects.filter(locale__language_code="ru").select_related("locale")
-        )
+        kinds = localized_snippets(DecisionKind)
         self.fields["kind"].choices = [("", _("Любой")), *[(k.slug, k.name) for k in kinds]]
         self.fields["year"].error_messages.update(
             invalid=self.error_messages["year"],

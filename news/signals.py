@@ -1,10 +1,19 @@
-"""Keep the registry consistent when a decision is published."""
+"""Keep the registry consistent when a decision is published, and cached lists fresh."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from news.models import DecisionPage, DecisionStatus
+from news.models import DecisionKind, DecisionPage, DecisionStatus, Rubric
+from news.models.snippets import forget_localized_snippets
+
+
+@receiver([post_save, post_delete], sender=Rubric)
+@receiver([post_save, post_delete], sender=DecisionKind)
+def forget_cached_lists(sender, **kwargs):
+    """Listings read rubrics and kinds of act from the cache: a change shows at once."""
+    forget_localized_snippets(sender)
 
 
 @receiver(page_published, sender=DecisionPage)

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from news.forms import DecisionFilterForm
-from news.models import Rubric
-from news.models.snippets import localized_all
+from news.models import DecisionKind, Rubric
+from news.models.snippets import localized_snippets
 
 NEWS_PER_PAGE = 12
 DECISIONS_PER_PAGE = 20
@@ -83,8 +83,8 @@ def int_param(request, name, lowest, highest):
 def news_listing(request, index_page):
     """The news list: newest first, 12 a page, filtered by rubric and by month of the archive."""
     all_news = news = index_page.news()
-    rubrics = localized_all(Rubric.objects.filter(locale__language_code="ru").select_related("locale"))
-    rubric = next((r for r in rubrics if r.slug == request.GET.get("rubric")), None)
+    rubrics = localized_snippets(Rubric)
+    rubric = rubrics.get_by_slug(request.GET.get("rubric"))
     year = int_param(request, "year", 1780, 2100)
     month = int_param(request, "month", 1, 12) if year else None
     if rubric:
@@ -105,7 +105,7 @@ def news_listing(request, index_page):
             "paginator": paginator,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
             "query_prefix": query_prefix(filters),
-            "rubrics": rubrics,
+            "rubrics": list(rubrics),
             "current_rubric": rubric,
             "archive": news_archive(all_news),
             "current_year": year,
@@ -118,18 +118,18 @@ def news_listing(request, index_page):
 
 
 def attach_rubrics(items):
-    """Give each news item its rubrics in the visitor's language (two queries for a whole list)."""
+    """Give each news item its rubrics in the visitor's language (one query for a whole list)."""
     if not items:
         return
-    through = type(items[0]).rubrics.through
-    links = list(through.objects.filter(newspage__in=items).select_related("rubric__locale"))
-    originals = list({link.rubric.pk: link.rubric for link in links}.values())
-    translated = dict(zip([r.pk for r in originals], localized_all(originals), strict=True))
+    rubrics = localized_snippets(Rubric)
+    links = type(items[0]).rubrics.through.objects.filter(newspage__in=items)
     by_news = {}
-    for link in links:
-        by_news.setdefault(link.newspage_id, []).append(translated[link.rubric_id])
+    for news_id, rubric_id in links.values_list("newspage_id", "rubric_id"):
+        by_news.setdefault(news_id, []).append(rubrics.get(rubric_id))
     for item in items:
-        item.rubric_list = sorted(by_news.get(item.pk, []), key=lambda r: (r.sort_order, r.name))
+        item.rubric_list = sorted(
+            filter(None, by_news.get(item.pk, [])), key=lambda r: (r.sort_order, r.name)
+        )
 
 
 def decision_registry(request, index_page):
@@ -158,12 +158,12 @@ def decision_registry(request, index_page):
 
 
 def attach_kind_names(decisions):
-    """Name each decision's kind in the visitor's language (one query for the whole page)."""
+    """Name each decision's kind in the visitor's language (no query: the kinds are cached)."""
     decisions = list(decisions)
-    kinds = {d.kind.pk: d.kind for d in decisions}
-    names = {pk: kind.name for pk, kind in zip(kinds, localized_all(kinds.values()), strict=True)}
+    kinds = localized_snippets(DecisionKind)
     for decision in decisions:
-        decision.kind_name = names[decision.kind_id]
+        kind = kinds.get(decision.kind_id)
+        decision.kind_name = kind.name if kind else decision.kind.name
     return decisions
 
 

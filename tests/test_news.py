@@ -232,3 +232,27 @@ def test_home_page_reports_the_rss_feed(client):
     html = client.get("/ru/").text
     assert '<link rel="alternate" type="application/rss+xml" title="Новости" href="/ru/news/feed/">' in html
     assert home_page().specific.title
+
+
+def test_rubric_names_follow_edits_and_translations_at_once(client):
+    """Listings keep rubric names in the cache; saving or deleting a rubric shows at once."""
+    culture = Rubric.objects.get(slug="kultura", locale__language_code="ru")
+    [item] = make_news(1)
+    item.rubrics.set([culture])
+    item.save_revision().publish()
+    assert (
+        'class="news-card__rubric" href="/ru/news/?rubric=kultura">Культура</a>'
+        in client.get("/ru/news/").text
+    )
+
+    culture.name = "Культура и досуг"
+    culture.save()
+    assert 'href="/ru/news/?rubric=kultura">Культура и досуг</a>' in client.get("/ru/news/").text
+
+    english = Rubric.objects.get(translation_key=culture.translation_key, locale__language_code="en")
+    english.name = "Culture and leisure"
+    english.save()
+    assert 'href="/en/news/?rubric=kultura">Culture and leisure</a>' in client.get("/en/news/").text
+
+    english.delete()  # no English name any more: the Russian one stands in
+    assert 'href="/en/news/?rubric=kultura">Культура и досуг</a>' in client.get("/en/news/").text

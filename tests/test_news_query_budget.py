@@ -7,17 +7,19 @@ from django.test.utils import CaptureQueriesContext
 
 from news.models import DecisionPage, NewsPage
 
-# The issue asks for at most 15 queries per HTML listing; the Russian listings meet it. English
-# ones pay Wagtail's routing into a translated tree and the rubrics' translations on top
-# (see docs/news-and-decisions.md), and are held to what they cost today.
-HTML_BUDGET = {"ru": 15, "en": 18}
+# At most 15 queries per HTML listing, in every language: English pays one more query than
+# Russian for Wagtail's routing into a translated tree, and nothing for the rubrics' names,
+# which are cached per language (news.models.snippets.localized_snippets).
+HTML_BUDGET = 15
 CHROME_PAGES = {"chrome ru": "/ru/contacts/", "chrome en": "/en/contacts/"}
 LISTINGS = {
     "home": "/ru/",
     "news index": "/ru/news/",
     "news page 2": "/ru/news/?page=2",
     "rubric": "/ru/news/?rubric=gorodskaya-duma",
+    "home in English": "/en/",
     "news in English": "/en/news/",
+    "registry in English": "/en/decisions/?kind=reshenie&sort=number",
     "registry": "/ru/decisions/",
     "registry filtered": "/ru/decisions/?status=in_force&year=2023&sort=number",
     # Every decision, the demo one included, says "РЕШИЛА", so the search matches at both sizes.
@@ -56,4 +58,4 @@ def test_listing_queries_do_not_grow_with_the_data(client):
     assert large == small
     for name, url in listings().items():
         if "feed" not in name and "export" not in name:
-            assert large[name] <= HTML_BUDGET[url[1:3]], f"{name} ({url}): {large[name]} queries"
+            assert large[name] <= HTML_BUDGET, f"{name} ({url}): {large[name]} queries"

@@ -5,6 +5,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -282,6 +283,14 @@ class DecisionPage(BasePage):
             "date": formats.date_format(self.date_adopted, "j E Y"),
             "number": self.display_number,
         }
+
+    @cached_property
+    def kind_name(self):
+        """The kind of act («Решение») in the visitor's language (listings set it for a whole page)."""
+        from news.models.snippets import DecisionKind, localized_snippets
+
+        kind = localized_snippets(DecisionKind).get(self.kind_id)
+        return kind.name if kind else self.kind.name
 
     @property
     def display_number(self):

@@ -232,10 +232,14 @@ class NewsPage(BasePage):
         return self.image_alt or self.image.description
 
     def get_context(self, request, *args, **kwargs):
-        from news.models.snippets import localized_all
+        from news.models.snippets import Rubric, localized_snippets
 
         context = super().get_context(request, *args, **kwargs)
-        context["rubrics"] = localized_all(self.rubrics.all())
+        rubrics = localized_snippets(Rubric)
+        context["rubrics"] = sorted(
+            filter(None, (rubrics.get(rubric.pk) for rubric in self.rubrics.all())),
+            key=lambda rubric: (rubric.sort_order, rubric.name),
+        )
         context["index_page"] = self.get_parent().specific
         context["page_full_url"] = request.build_absolute_uri(self.get_url(request))
         context["og_locale"] = {"ru": "ru_RU", "en": "en_GB", "udm": "udm_RU"}.get(

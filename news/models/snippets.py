@@ -1,5 +1,7 @@
 """Translatable lists editors extend: news rubrics and the kinds of municipal acts."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -7,26 +9,68 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.caching import bump_cache_version, cache_version
 
-def localized_all(objects):
-    """The active language's translations of translatable objects, in at most one query.
+SNIPPET_CACHE_TIMEOUT = 60 * 60
 
-    An object with no translation in that language stays as it is (Russian). Objects should
-    come with their locale (select_related("locale")): then nothing is queried when they are
-    already in the active language.
+
+class LocalizedSnippets:
+    """Every object of a short translatable list (rubrics, kinds of act) in one language.
+
+    Each object appears once, in the language asked for where it has a translation, else in
+    Russian, in the list's order. `get(pk)` accepts the id of any language version.
     """
-    objects = list(objects)
-    language = get_language()
-    if not objects or all(obj.locale.language_code == language for obj in objects):
-        return objects
-    model = type(objects[0])
-    found = {
-        item.translation_key: item
-        for item in model.objects.filter(
-            locale__language_code=language, translation_key__in=[obj.translation_key for obj in objects]
-        ).select_related("locale")
-    }
-    return [found.get(obj.translation_key, obj) for obj in objects]
+
+    def __init__(self, objects, keys_by_pk):
+        self.objects = objects
+        self.keys_by_pk = keys_by_pk
+        self.by_key = {obj.translation_key: obj for obj in objects}
+
+    def __iter__(self):
+        return iter(self.objects)
+
+    def get(self, pk):
+        return self.by_key.get(self.keys_by_pk.get(pk))
+
+    def get_by_slug(self, slug):
+        return next((obj for obj in self.objects if obj.slug == slug), None)
+
+
+def snippets_version_key(model):
+    return f"glazov:snippets:{model._meta.label_lower}:version"
+
+
+def forget_localized_snippets(model):
+    """Forget the cached lists of a model (called on its saves and deletions, see news.signals)."""
+    bump_cache_version(snippets_version_key(model))
+
+
+def localized_snippets(model, language=None):
+    """The model's objects in the active language, cached until one of them changes.
+
+    Listings show these names on every visit, and in English or Udmurt each would cost a
+    query for the translations; the lists are short, so they are kept whole per language.
+    """
+    language = language or get_language()
+    version = cache_version(snippets_version_key(model))
+    key = f"glazov:snippets:{model._meta.label_lower}:{version}:{language}"
+    cached = cache.get(key)
+    if cached is None:
+        everything = list(model.objects.select_related("locale"))
+        rank = {language: 0, settings.LANGUAGE_CODE: 1}
+        chosen = {}
+        for obj in everything:
+            current = chosen.get(obj.translation_key)
+            if current is None or rank.get(obj.locale.language_code, 2) < rank.get(
+                current.locale.language_code, 2
+            ):
+                chosen[obj.translation_key] = obj
+        cached = (
+            sorted(chosen.values(), key=lambda obj: (obj.sort_order, obj.name)),
+            {obj.pk: obj.translation_key for obj in everything},
+        )
+        cache.set(key, cached, SNIPPET_CACHE_TIMEOUT)
+    return LocalizedSnippets(*cached)
 
 
 class Rubric(TranslatableMixin, models.Model):

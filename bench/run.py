@@ -789,6 +789,19 @@ def transfer_lines(record):
     ]
 
 
+def busy_machine_warning(machine):
+    """A note when something else kept the cores busy: then the figures only compare with each other."""
+    if max(machine["load"][:2]) <= machine["cores"]:
+        return []
+    return [
+        "**Машина во время замера была занята и другими процессами** (средняя загрузка выше числа "
+        "ядер): запросы в секунду и задержки ниже, чем будут на свободной машине, и годятся для "
+        "сравнения строк этой таблицы между собой, а не как итоговые. Запросы SQL и объём передачи "
+        "от загрузки не зависят.",
+        "",
+    ]
+
+
 def report(record):
     """docs/performance.md: the figures of one run, with enough of the setting to judge them."""
     settings, machine = record["settings"], record["machine"]
@@ -802,6 +815,7 @@ def report(record):
         "",
         "## Условия",
         "",
+        *busy_machine_warning(machine),
         f"- Дата: {record['date']}; замер длился {record['elapsed'] / 60:.1f} мин.",
         f"- Машина: ядер {machine['cores']}, {machine['cpu']}; {machine['system']}; "
         f"средняя загрузка перед началом {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 мин).",

@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -360,6 +361,8 @@ def prepare_database(config, env):
             admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         if not exists or recreate:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if recreate:
+        shutil.rmtree(config.media_root, ignore_errors=True)  # the old database's images
     config.media_root.mkdir(parents=True, exist_ok=True)
     with phase("Миграции и демонстрационное содержимое"):
         manage(env, "migrate", "--no-input", "-v", "0")

@@ -76,6 +76,25 @@ check: $(VENV)/.test-installed messages ## Django checks: system check, no missi
 test: $(VENV)/.test-installed system-deps lint check ## Set up and run every test (browser tests included)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+.PHONY: bench-deps
+bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the benchmark
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+.PHONY: bench
+bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media collected_static

@@ -1,10 +1,12 @@
-"""Keep the registry consistent when a decision is published."""
+"""Keep the registry consistent when a decision is published, and cached pages fresh."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from news.models import DecisionPage, DecisionStatus
+from home.page_cache import purge_page_cache
+from news.models import DecisionKind, DecisionPage, DecisionStatus, Rubric
 
 
 @receiver(page_published, sender=DecisionPage)
@@ -30,3 +32,14 @@ def mark_repealed_decisions(sender, instance, revision=None, **kwargs):
             if draft is not None:
                 draft.content.update(status=DecisionStatus.LOST_FORCE, lost_force_date=lost_from.isoformat())
                 draft.save(update_fields=["content"])
+    # The repealed acts' pages and the registry show the new status (set after the publish purged).
+    purge_page_cache()
+
+
+# Listings, filters and news and decision pages show rubrics and kinds of act by name.
+@receiver(post_save, sender=Rubric)
+@receiver(post_delete, sender=Rubric)
+@receiver(post_save, sender=DecisionKind)
+@receiver(post_delete, sender=DecisionKind)
+def forget_pages_for_listing_snippet(sender, **kwargs):
+    purge_page_cache()

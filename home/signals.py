@@ -51,9 +51,13 @@ PAGE_CACHE_MODELS = (
 
 
 @receiver(post_save)
-def forget_pages_for_save(sender, instance, **kwargs):
+def forget_pages_for_save(sender, instance, created=False, **kwargs):
     if isinstance(instance, CHROME_MODELS):
         invalidate_site_chrome()
+    # Settings are created with their defaults on first use (by a visitor's page view), which
+    # changes nothing shown; the admin saves them again with the editor's values.
+    if created and isinstance(instance, (BaseSiteSetting, BaseGenericSetting)):
+        return
     if isinstance(instance, PAGE_CACHE_MODELS):
         purge_page_cache()
 

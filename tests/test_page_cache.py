@@ -457,6 +457,25 @@ def test_query_strings_are_part_of_the_key(client):
     assert state(client.get("/ru/decisions/", {"kind": "reshenie"})) == "MISS"
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ru/news/feed/",
+        "/ru/decisions/export/csv/",
+        "/ru/decisions/export/json/?year=2020",
+        "/ru/search/?q=город",
+    ],
+)
+def test_feeds_exports_and_search_are_cached_and_purged(client, url):
+    first = client.get(url)
+    hit = client.get(url)
+    assert (state(first), state(hit), hit.content) == ("MISS", "HIT", first.content)
+    assert hit.headers["Content-Type"] == first.headers["Content-Type"]
+    assert hit.headers.get("Content-Disposition") == first.headers.get("Content-Disposition")
+    new_info_page()
+    assert state(client.get(url)) == "MISS"
+
+
 def test_not_found_pages_are_not_cached(client):
     for _ in range(2):
         response = client.get("/ru/no-such-page/")

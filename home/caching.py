@@ -7,11 +7,21 @@ unreachable and the cache evicts them in its own time.
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 def bump_cache_version(version_key):
-    """Start a new version under `version_key` (a signal handler calls this on a change)."""
-    cache.set(version_key, uuid.uuid4().hex, None)
+    """Start a new version under `version_key` (a signal handler calls this on a change).
+
+    It starts again when the transaction commits: an entry built meanwhile by another request
+    from the old, still committed data would otherwise outlive the change.
+    """
+
+    def bump():
+        cache.set(version_key, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def cache_version(version_key):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
@@ -71,6 +73,25 @@ def _visual_mode_message(mode):
     return ". ".join(parts) + "."
 
 
+def is_cross_site(request):
+    """Whether the browser says this request comes from another site (Fetch Metadata, else Origin).
+
+    A request with neither header is not from a current browser, so it cannot be a forged one.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site not in {"same-origin", "none"}
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return (
+        origin != f"{request.scheme}://{request.get_host()}" and origin not in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+# No CSRF token: it would set a cookie on every page (the panel is on all of them) and keep
+# pages out of the page cache. Another site's post is refused from the browser's own headers.
+@csrf_exempt
 @require_POST
 def set_visual_mode(request):
     """Store the visitor's choice from the accessibility panel and send them back where they were.
@@ -78,6 +99,8 @@ def set_visual_mode(request):
     A form post gets a 303 to the page it came from (only a local URL); the panel's script
     asks for JSON instead and switches the classes in place.
     """
+    if is_cross_site(request):
+        return csrf_failure(request, reason="cross-site visual mode change")
     current = visual_mode.get_mode(request)
     reset = "reset" in request.POST
     mode = visual_mode.NORMAL if reset else visual_mode.apply_choice(current, request.POST)

@@ -1,19 +1,13 @@
-"""Keep the registry consistent when a decision is published, and cached lists fresh."""
+"""Keep the registry consistent when a decision is published, and cached lists and pages fresh."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from home.page_cache import purge_page_cache
 from news.models import DecisionKind, DecisionPage, DecisionStatus, Rubric
 from news.models.snippets import forget_localized_snippets
-
-
-@receiver([post_save, post_delete], sender=Rubric)
-@receiver([post_save, post_delete], sender=DecisionKind)
-def forget_cached_lists(sender, **kwargs):
-    """Listings read rubrics and kinds of act from the cache: a change shows at once."""
-    forget_localized_snippets(sender)
 
 
 @receiver(page_published, sender=DecisionPage)
@@ -39,3 +33,14 @@ def mark_repealed_decisions(sender, instance, revision=None, **kwargs):
             if draft is not None:
                 draft.content.update(status=DecisionStatus.LOST_FORCE, lost_force_date=lost_from.isoformat())
                 draft.save(update_fields=["content"])
+    # The repealed acts' pages and the registry show the new status (set after the publish purged).
+    purge_page_cache()
+
+
+@receiver([post_save, post_delete], sender=Rubric)
+@receiver([post_save, post_delete], sender=DecisionKind)
+def forget_rubric_and_kind_names(sender, **kwargs):
+    """Listings, filters and news and decision pages show rubrics and kinds of act by name:
+    a change shows at once."""
+    forget_localized_snippets(sender)
+    purge_page_cache()

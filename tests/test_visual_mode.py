@@ -128,11 +128,48 @@ def test_a_local_next_keeps_its_query(client):
     assert response.headers["Location"] == "/ru/search/?q=%D0%93"
 
 
-def test_post_needs_the_csrf_token():
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+        {"sec-fetch-site": "same-site", "origin": "https://evil.testserver"},
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+    ],
+)
+def test_another_site_cannot_change_the_mode(headers):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post("/visual-mode/", {"font": "2", "next": "/ru/"})
+    response = Client(enforce_csrf_checks=True).post(
+        "/visual-mode/", {"font": "2", "next": "/ru/"}, headers=headers
+    )
     assert response.status_code == 403
+    assert COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "same-origin", "origin": "http://testserver"},
+        {"origin": "http://testserver"},
+        {},
+    ],
+)
+def test_the_sites_own_pages_change_the_mode_without_a_csrf_cookie(headers):
+    """The panel carries no CSRF token, so pages set no cookie and stay in the page cache."""
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/visual-mode/", {"font": "2", "next": "/ru/"}, headers=headers
+    )
+    assert response.status_code == 303
+    assert parse(response.cookies[COOKIE_NAME].value).font == 2
+
+
+def test_pages_set_no_csrf_cookie(client):
+    response = client.get("/ru/about/")
+    assert "csrfmiddlewaretoken" not in response.text
+    assert not response.cookies
 
 
 def test_script_gets_json_with_the_new_classes_and_a_message(client):

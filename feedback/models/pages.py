@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -157,6 +158,12 @@ class FeedbackPage(RoutablePageMixin, BasePage):
     @property
     def notification_addresses(self):
         return split_addresses(self.notification_emails)
+
+    def serve(self, request, *args, **kwargs):
+        """Every view of this page is one resident's (a CSRF token, a report): kept out of shared caches."""
+        response = super().serve(request, *args, **kwargs)
+        patch_cache_control(response, private=True)
+        return response
 
     @path("")
     def form_view(self, request):

@@ -35,7 +35,6 @@ def visual_mode_panel(context):
         "font_sizes": [
             (size, label, mode.active and mode.font == size) for size, label in visual_mode.FONT_SIZES.items()
         ],
-        "csrf_token": context.get("csrf_token"),
     }
 
 

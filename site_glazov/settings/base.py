@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "feedback.middleware.RequestBodyLimitMiddleware",
+    # Before the session: a page served from the cache never reads or writes a session.
+    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +152,9 @@ CACHES = {
         "LOCATION": "glazov",
     }
 }
+# Public pages are kept for anonymous visitors this many seconds (0: no page cache);
+# publishing or changing anything they show drops them at once (docs/page-cache.md).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@glazov-gov.ru")

@@ -15,3 +15,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The page cache is on as in production; tests start with an empty cache (tests/conftest.py).
+PAGE_CACHE_SECONDS = 300

@@ -1,0 +1,511 @@
+"""The page cache for anonymous visitors: hits and misses, purges, what is never cached, no leaks."""
+
+import datetime
+import itertools
+import re
+import time
+from unittest import mock
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.test import Client
+from django.urls import reverse
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import PageViewRestriction, Site
+
+from home import page_cache
+from home.models import AccessibilitySettings, FooterContacts, InfoPage
+from home.visual_mode import COOKIE_NAME
+from news.models import DecisionKind, DecisionStatus, Rubric
+from tests.factories import DecisionPageFactory, InfoPageFactory
+from tests.feedback_helpers import FORM_URL, form_data, make_report, staff_user
+from tests.helpers import decision_registry, home_page, page_by_slug
+
+pytestmark = pytest.mark.django_db
+
+
+def state(response):
+    return response.headers.get("X-Cache")
+
+
+def html_class(response):
+    return re.search(r'<html lang="\w+" class="([^"]*)"', response.text).group(1).split()
+
+
+def visitor(mode=None, **headers):
+    """A new anonymous browser, with a visual mode cookie if given."""
+    client = Client(headers=headers)
+    if mode is not None:
+        client.cookies[COOKIE_NAME] = mode
+    return client
+
+
+def new_info_page(title="Отключение воды", slug="water"):
+    page = InfoPageFactory(parent=home_page(), title=title, slug=slug)
+    page.save_revision().publish()
+    return page
+
+
+def publish_title(page, title):
+    page = InfoPage.objects.get(pk=page.pk)
+    page.title = title
+    page.save_revision().publish()
+    return page
+
+
+# Hits and misses
+
+
+def test_second_view_is_a_hit_with_the_same_page_and_headers(client):
+    first = client.get("/ru/about/")
+    second = client.get("/ru/about/")
+    assert (state(first), state(second)) == ("MISS", "HIT")
+    assert second.status_code == 200
+    assert second.content == first.content
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Length",
+        "Vary",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert second.headers[header] == first.headers[header], header
+    assert "Cookie" in second.headers["Vary"]
+    assert second.headers["Content-Language"] == "ru"
+
+
+def test_head_is_answered_from_a_cached_get(client):
+    assert state(client.head("/ru/about/")) == "MISS"
+    assert state(client.head("/ru/about/")) == "MISS", "a HEAD response is never stored"
+    client.get("/ru/about/")
+    hit = client.head("/ru/about/")
+    assert (state(hit), hit.status_code) == ("HIT", 200)
+
+
+def test_publish_miss_hit_publish_again_miss_shows_the_new_content():
+    page = new_info_page("Отключение воды")
+    resident = visitor()
+    first = resident.get("/ru/water/")
+    assert (state(first), "Отключение воды" in first.text) == ("MISS", True)
+    assert state(resident.get("/ru/water/")) == "HIT"
+
+    publish_title(page, "Отключение горячей воды")
+    after = resident.get("/ru/water/")
+    assert state(after) == "MISS"
+    assert "Отключение горячей воды" in after.text
+    again = resident.get("/ru/water/")
+    assert state(again) == "HIT"
+    assert "Отключение горячей воды" in again.text
+
+    publish_title(page, "Вода будет с 1 июня")
+    last = resident.get("/ru/water/")
+    assert state(last) == "MISS"
+    assert "Вода будет с 1 июня" in last.text
+    assert "Отключение горячей воды" not in last.text
+
+
+def test_publishing_a_page_refreshes_the_listings_that_show_it(client):
+    client.get("/ru/")
+    assert state(client.get("/ru/")) == "HIT"
+    page = InfoPageFactory(parent=home_page(), title="Транспорт", slug="transport", show_in_menus=True)
+    page.save_revision().publish()
+    response = client.get("/ru/")
+    assert state(response) == "MISS"
+    assert "Транспорт" in response.text
+
+
+def test_unpublishing_purges(client):
+    page = new_info_page()
+    client.get("/ru/water/")
+    assert state(client.get("/ru/water/")) == "HIT"
+    page.unpublish()
+    response = client.get("/ru/water/")
+    assert response.status_code == 404
+    assert state(response) == "BYPASS"
+
+
+def test_moving_purges(client):
+    page = new_info_page()
+    client.get("/ru/water/")
+    assert state(client.get("/ru/water/")) == "HIT"
+    page.move(page_by_slug("about"), pos="last-child")
+    old_address = client.get("/ru/water/")
+    assert (old_address.status_code, old_address.headers["Location"]) == (301, "/ru/about/water/")
+    assert state(client.get("/ru/about/water/")) == "MISS"
+
+
+def test_deleting_purges(client):
+    page = new_info_page()
+    client.get("/ru/water/")
+    assert state(client.get("/ru/water/")) == "HIT"
+    page.delete()
+    assert client.get("/ru/water/").status_code == 404
+
+
+def test_footer_contacts_change_purges(client):
+    client.get("/ru/contacts/")
+    assert state(client.get("/ru/contacts/")) == "HIT"
+    contacts = FooterContacts.objects.get(locale__language_code="ru")
+    contacts.phone = "+7 (34141) 5-55-55"
+    contacts.save()
+    response = client.get("/ru/contacts/")
+    assert state(response) == "MISS"
+    assert "+7 (34141) 5-55-55" in response.text
+
+
+def test_accessibility_settings_change_purges():
+    resident = visitor("font:2")  # no colours chosen: the site's default scheme applies
+    assert "vm-scheme-white" in html_class(resident.get("/ru/about/"))
+    # That view created the settings with their defaults, which purges nothing.
+    assert state(resident.get("/ru/about/")) == "HIT"
+    settings = AccessibilitySettings.for_site(Site.objects.get(is_default_site=True))
+    settings.default_scheme = "black"
+    settings.save()
+    response = resident.get("/ru/about/")
+    assert state(response) == "MISS"
+    assert "vm-scheme-black" in html_class(response)
+
+
+def test_renaming_a_kind_of_act_purges_the_registry(client):
+    assert "Решение" in client.get("/ru/decisions/").text
+    assert state(client.get("/ru/decisions/")) == "HIT"
+    kind = DecisionKind.objects.get(slug="reshenie", locale__language_code="ru")
+    kind.name = "Решение городской Думы"
+    kind.save()
+    response = client.get("/ru/decisions/")
+    assert state(response) == "MISS"
+    assert "Решение городской Думы" in response.text
+
+
+def test_saving_a_rubric_or_an_image_purges(client):
+    for change in (
+        lambda: Rubric.objects.filter(locale__language_code="ru").first().save(),
+        lambda: Image.objects.create(title="Плотина", file=get_test_image_file()),
+    ):
+        client.get("/ru/news/")
+        assert state(client.get("/ru/news/")) == "HIT"
+        change()
+        assert state(client.get("/ru/news/")) == "MISS"
+
+
+def test_repealing_a_decision_purges_its_page(client):
+    old = DecisionPageFactory(
+        parent=decision_registry(),
+        title="Старые правила",
+        number="№ 7",
+        date_adopted=datetime.date(2015, 1, 10),
+    )
+    old.save_revision().publish()
+    client.get(old.url)
+    assert state(client.get(old.url)) == "HIT"
+    new = DecisionPageFactory(
+        parent=decision_registry(),
+        title="Новые правила",
+        number="№ 99",
+        date_adopted=datetime.date(2024, 3, 1),
+        live=False,
+    )
+    new.repeals.set([old])
+    new.save_revision().publish()
+    old.refresh_from_db()
+    assert old.status == DecisionStatus.LOST_FORCE
+    response = client.get(old.url)
+    assert state(response) == "MISS"
+    assert "утратило силу" in response.text
+
+
+def test_making_a_page_private_drops_it_at_once(client):
+    page = new_info_page()
+    client.get("/ru/water/")
+    assert state(client.get("/ru/water/")) == "HIT"
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="секрет")
+    response = client.get("/ru/water/")
+    assert state(response) != "HIT"
+    assert 'name="password"' in response.text
+
+
+def test_a_page_rendered_while_content_changed_is_not_served_again(client, monkeypatch):
+    """The entry carries the generation read before rendering, so a purge mid-render wins."""
+    original = InfoPage.get_context
+
+    def purge_while_rendering(self, request, *args, **kwargs):
+        page_cache.purge_page_cache()
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(InfoPage, "get_context", purge_while_rendering)
+    assert state(client.get("/ru/about/")) == "MISS"
+    monkeypatch.setattr(InfoPage, "get_context", original)
+    assert state(client.get("/ru/about/")) == "MISS"
+    assert state(client.get("/ru/about/")) == "HIT"
+
+
+def test_purge_also_runs_when_the_change_is_committed(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page_cache.purge_page_cache()
+    assert callbacks
+
+
+def test_entries_expire_after_page_cache_seconds(client, settings):
+    client.get("/ru/about/")
+    assert state(client.get("/ru/about/")) == "HIT"
+    later = time.time() + settings.PAGE_CACHE_SECONDS + 1
+    with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later):
+        assert state(client.get("/ru/about/")) == "MISS"
+
+
+def test_zero_seconds_turns_the_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    resident = visitor()
+    for _ in range(2):
+        response = resident.get("/ru/about/")
+        assert response.status_code == 200
+        assert "X-Cache" not in response.headers
+
+
+# Who and what bypasses the cache
+
+
+def test_logged_in_users_bypass_and_never_fill_the_cache(client):
+    editor = Client()
+    editor.force_login(staff_user("editor", superuser=True))
+    for _ in range(2):
+        response = editor.get("/ru/about/")
+        assert state(response) == "BYPASS"
+        assert "wagtail-userbar" in response.text
+    anonymous = client.get("/ru/about/")
+    assert state(anonymous) == "MISS"
+    assert "wagtail-userbar" not in anonymous.text
+    assert state(client.get("/ru/about/")) == "HIT"
+    assert state(editor.get("/ru/about/")) == "BYPASS"
+
+
+def test_any_session_cookie_bypasses(client):
+    client.get("/ru/about/")
+    client.cookies["sessionid"] = "whatever"
+    assert state(client.get("/ru/about/")) == "BYPASS"
+
+
+def test_posts_bypass_and_are_never_stored(client):
+    post = client.post("/ru/about/")
+    assert state(post) == "BYPASS"
+    assert state(client.get("/ru/about/")) == "MISS"
+    assert state(client.get("/ru/about/")) == "HIT"
+    assert state(client.post("/ru/about/")) == "BYPASS"
+
+
+def test_feedback_form_is_never_cached(client):
+    for _ in range(2):
+        response = client.get(FORM_URL)
+        assert response.status_code == 200
+        assert state(response) == "BYPASS"
+        assert "private" in response.headers["Cache-Control"]
+        assert "csrfmiddlewaretoken" in response.text
+
+
+def test_feedback_confirmation_and_status_pages_are_never_cached(client):
+    posted = client.post(FORM_URL, form_data())
+    assert (posted.status_code, state(posted)) == (302, "BYPASS")
+    sent = client.get(posted.headers["Location"])  # with the session that holds the report
+    assert (sent.status_code, state(sent)) == (200, "BYPASS")
+    report = make_report()
+    status_url = f"/ru/feedback/status/{report.token}/"
+    stranger = visitor()
+    for _ in range(2):
+        response = stranger.get(status_url)
+        assert response.status_code == 200
+        assert state(response) == "BYPASS"
+        assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_feedback_page_opts_out_even_without_a_csrf_token(client, monkeypatch):
+    """The header set by FeedbackPage.serve keeps it out, not only the CSRF cookie its form sets."""
+    from django.template import context_processors
+
+    monkeypatch.setattr(context_processors, "get_token", lambda request: "token")
+    response = client.get(FORM_URL)
+    assert not response.cookies
+    assert state(response) == "BYPASS"
+
+
+def test_preview_is_never_served_from_or_stored_in_the_cache():
+    page = new_info_page("Опубликованный заголовок")
+    # The address Wagtail's preview request is made for, so it would share the visitor's key.
+    client = visitor(host=urlsplit(page.get_full_url()).netloc)
+    client.get("/ru/water/")
+    assert state(client.get("/ru/water/")) == "HIT"
+    draft = InfoPage.objects.get(pk=page.pk)
+    draft.title = "Черновик заголовка"
+    revision = draft.save_revision()
+
+    # Wagtail runs the middleware on a made-up GET of the page's public URL, with no cookies here.
+    preview = draft.make_preview_request()
+    assert state(preview) == "BYPASS"
+    assert "Черновик заголовка" in preview.content.decode()
+
+    editor = Client()
+    editor.force_login(staff_user("editor", superuser=True))
+    admin_preview = editor.get(reverse("wagtailadmin_pages:revisions_view", args=[page.pk, revision.pk]))
+    assert "Черновик заголовка" in admin_preview.content.decode()
+
+    live = client.get("/ru/water/")
+    assert state(live) == "HIT"
+    assert "Опубликованный заголовок" in live.text
+    assert "Черновик заголовка" not in live.text
+
+
+# A hit touches no session and no cookie
+
+
+def test_a_hit_reads_and_writes_no_session_and_sets_no_cookie(monkeypatch):
+    seen = []
+    original = SessionMiddleware.process_request
+
+    def spy(self, request):
+        seen.append(request.path)
+        return original(self, request)
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", spy)
+    resident = visitor("scheme:black", **{"accept-language": "ru"})
+    resident.cookies["csrftoken"] = "x" * 32  # from an earlier visit to the feedback form
+
+    miss = resident.get("/ru/about/")
+    assert state(miss) == "MISS"
+    assert seen == ["/ru/about/"], "the check below can see a session being read"
+
+    hit = resident.get("/ru/about/")
+    assert state(hit) == "HIT"
+    assert seen == ["/ru/about/"], "no session middleware ran on the hit"
+    assert not hasattr(hit.wsgi_request, "session")
+    assert not hasattr(hit.wsgi_request, "user")
+    assert not hit.cookies
+    assert "Set-Cookie" not in hit.headers
+
+
+# Keys: visual mode, language, query string, the language redirect
+
+
+MODES = {
+    "normal": (None, []),
+    "black large": ("scheme:black.font:2", ["vm", "vm-scheme-black", "vm-font-2"]),
+    "no images": ("font:3.images:off", ["vm", "vm-scheme-white", "vm-font-3", "vm-images-off"]),
+    "garbage": ("scheme:pink.font:9", []),
+}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(MODES)), ids="-".join)
+def test_visual_mode_never_leaks_between_visitors(order):
+    residents = {name: visitor(MODES[name][0]) for name in order}
+    for _ in range(2):
+        for name in order:
+            response = residents[name].get("/ru/about/")
+            assert html_class(response) == MODES[name][1], (name, state(response))
+
+
+def test_an_unknown_mode_cookie_shares_the_normal_entry():
+    assert state(visitor().get("/ru/about/")) == "MISS"
+    response = visitor("scheme:pink.font:9").get("/ru/about/")
+    assert (state(response), html_class(response)) == ("HIT", [])
+
+
+def test_languages_have_their_own_entries(client):
+    russian = client.get("/ru/about/")
+    english = client.get("/en/about/")
+    assert (state(russian), state(english)) == ("MISS", "MISS")
+    assert english.headers["Content-Language"] == "en"
+    hit = client.get("/en/about/")
+    assert (state(hit), hit.headers["Content-Language"], hit.content) == ("HIT", "en", english.content)
+    assert client.get("/ru/about/").content == russian.content
+
+
+def test_unprefixed_addresses_are_keyed_by_the_browsers_language():
+    english = visitor(**{"accept-language": "en"}).get("/sitemap.xml")
+    russian = visitor(**{"accept-language": "ru"}).get("/sitemap.xml")
+    assert (state(english), state(russian)) == ("MISS", "MISS")
+    assert (english.headers["Content-Language"], russian.headers["Content-Language"]) == ("en", "ru")
+    assert state(visitor(**{"accept-language": "en"}).get("/sitemap.xml")) == "HIT"
+
+
+@pytest.mark.parametrize("first", ["en", "ru"])
+def test_the_language_redirect_is_never_cached(first):
+    second = "ru" if first == "en" else "en"
+    visitor().get(f"/{first}/")  # the home pages themselves are cached
+    for language in (first, second, first):
+        response = visitor(**{"accept-language": language}).get("/")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/{language}/"
+        assert state(response) == "BYPASS"
+
+
+def test_query_strings_are_part_of_the_key(client):
+    resolution = DecisionKind.objects.get(slug="postanovlenie", locale__language_code="ru")
+    DecisionPageFactory(
+        parent=decision_registry(), title="О наградах города", kind=resolution
+    ).save_revision().publish()
+    everything = client.get("/ru/decisions/")
+    resolutions = client.get("/ru/decisions/", {"kind": "postanovlenie"})
+    assert (state(everything), state(resolutions)) == ("MISS", "MISS")
+    assert "О наградах города" in resolutions.text
+    assert "О вступлении" in everything.text and "О вступлении" not in resolutions.text
+    hit = client.get("/ru/decisions/", {"kind": "postanovlenie"})
+    assert state(hit) == "HIT"
+    assert hit.content == resolutions.content
+    assert state(client.get("/ru/decisions/", {"kind": "reshenie"})) == "MISS"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ru/news/feed/",
+        "/ru/decisions/export/csv/",
+        "/ru/decisions/export/json/?year=2020",
+        "/ru/search/?q=город",
+    ],
+)
+def test_feeds_exports_and_search_are_cached_and_purged(client, url):
+    first = client.get(url)
+    hit = client.get(url)
+    assert (state(first), state(hit), hit.content) == ("MISS", "HIT", first.content)
+    assert hit.headers["Content-Type"] == first.headers["Content-Type"]
+    assert hit.headers.get("Content-Disposition") == first.headers.get("Content-Disposition")
+    new_info_page()
+    assert state(client.get(url)) == "MISS"
+
+
+def test_not_found_pages_are_not_cached(client):
+    for _ in range(2):
+        response = client.get("/ru/no-such-page/")
+        assert (response.status_code, state(response)) == (404, "BYPASS")
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(client):
+    client.post("/visual-mode/", {"font": "2", "next": "/ru/about/"})
+    assert state(client.post("/visual-mode/", {"font": "2"})) == "BYPASS"
+    response = client.get("/ru/about/")
+    assert (state(response), "vm-font-2" in html_class(response)) == ("MISS", True)
+
+
+def test_response_rules():
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    def response(**headers):
+        result = HttpResponse("page", headers={"Content-Language": "ru", **headers})
+        return result
+
+    assert page_cache.response_is_cacheable(response(Vary="Cookie, Accept-Language"), "ru")
+    assert not page_cache.response_is_cacheable(response(), "en")
+    assert not page_cache.response_is_cacheable(response(Vary="User-Agent"), "ru")
+    assert not page_cache.response_is_cacheable(response(Vary="*"), "ru")
+    for value in ("private", "no-cache", "no-store, max-age=0", "max-age=0, Private"):
+        assert not page_cache.response_is_cacheable(response(**{"Cache-Control": value}), "ru"), value
+    with_cookie = response()
+    with_cookie.set_cookie("x", "1")
+    assert not page_cache.response_is_cacheable(with_cookie, "ru")
+    assert not page_cache.response_is_cacheable(StreamingHttpResponse(iter([b"x"])), "ru")
+    redirect = response()
+    redirect.status_code = 301
+    assert not page_cache.response_is_cacheable(redirect, "ru")

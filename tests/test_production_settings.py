@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
@@ -181,6 +182,30 @@ def test_defaults_follow_the_site_address():
     # Without Redis the workers still share one cache, on disk.
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert values["EMAIL_TIMEOUT"] == 10
+
+
+def test_the_redis_cache_works_with_the_installed_client():
+    """REDIS_URL switches to Django's Redis cache, which needs the redis package installed."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("no REDIS_URL: CI's PostgreSQL pass sets it (redis://127.0.0.1:6379/0)")
+    code = (
+        "from django.core.cache import cache\n"
+        "cache.set('production-settings-test', 'ok', 30)\n"
+        "print(cache.get('production-settings-test'))\n"
+        "cache.delete('production-settings-test')\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=production_env(SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, REDIS_URL=redis_url),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
 
 
 def test_a_server_error_is_logged_to_stderr_and_mailed_to_the_administrators():

@@ -88,7 +88,7 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 # Who gets an e-mail with the traceback when a page fails with a server error (500).
 ADMINS = [(address, address) for address in env_list("ADMINS")]
-EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Портал Глазова] ")
+EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Портал Глазова]").strip() + " "
 
 # One line per record on stderr: systemd's journal adds the time and the unit's name.
 LOGGING = {
@@ -97,6 +97,8 @@ LOGGING = {
     "formatters": {"journal": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "journal"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Every page save runs background tasks; their start and end would drown the journal.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -231,3 +231,19 @@ def test_systemd_accepts_the_units(tmp_path):
         check=False,
     )
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_the_guide_restores_with_what_the_backup_test_runs():
+    """docs/operations.md tells the operator the commands tests/test_backup_restore.py runs."""
+    from tests.test_backup_restore import CLEAR_CACHE
+
+    guide = (BASE / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "sudo -u glazov /srv/glazov/app/deploy/backup.sh\n" in guide
+    assert "sudo -u glazov /srv/glazov/app/deploy/restore.sh /var/backups/glazov/glazov-" in guide
+    assert "restore.sh --database-url postgres:///glazov_check \\\n    --media-root" in guide
+    assert "--private-root /srv/glazov/check/private" in guide
+    assert "sudo -u glazov deploy/manage.sh migrate\n" in guide
+    assert f"sudo -u glazov deploy/manage.sh shell --no-imports -c '{CLEAR_CACHE}'" in guide
+    # Every file the guide has the operator copy from deploy/ exists.
+    for name in re.findall(r"deploy/([\w.-]+\.(?:service|timer|conf|example|sh))\b", guide):
+        assert (DEPLOY / name).exists(), name

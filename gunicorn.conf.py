@@ -13,12 +13,14 @@ keepalive = 5
 # Restart workers now and then so a slow leak can never take the site down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# Uploads (report photos) go through nginx first; this caps what reaches Django.
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+# gunicornc's socket in systemd's RuntimeDirectory (/run/glazov), not in the read-only home.
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"], "gunicorn.ctl")
 wsgi_app = "site_glazov.wsgi:application"
 settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "site_glazov.settings.production")
 raw_env = [f"DJANGO_SETTINGS_MODULE={settings_module}"]

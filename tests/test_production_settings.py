@@ -1,33 +1,246 @@
-"""The production settings pass Django's deployment checks and refuse to start without a secret."""
+"""The production settings read every deployment value from the environment, refuse to start
+half-configured, pass Django's deployment checks and send errors to stderr and the administrators."""
 
+import json
 import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
-
 # The test session's own switches (Playwright's event loop, the test database) are not production's.
-TEST_ONLY = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY"}
+TEST_ONLY = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "REDIS_URL"}
+STRONG_SECRET = "a-test-only-secret-" + "x1y2z3" * 10
+# Never connected to: the checks and the settings below do not open the database.
+DATABASE = "postgres://glazov:pw@db.example.test:5432/glazov"
+
+
+def production_env(**env):
+    environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
+    environment.update(DJANGO_SETTINGS_MODULE="site_glazov.settings.production")
+    environment.update(env)
+    return environment
 
 
 def run_manage(*args, **env):
-    environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
-    environment.update(DJANGO_SETTINGS_MODULE="site_glazov.settings.production", **env)
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [*MANAGE, *args], env=environment, capture_output=True, text=True, timeout=120, check=False
+        [*MANAGE, *args], env=production_env(**env), capture_output=True, text=True, timeout=120, check=False
     )
 
 
+def production_settings(names, **env):
+    """Import the production settings in a fresh interpreter with ``env``; return the named values."""
+    code = (
+        "import json, sys\n"
+        "from django.conf import settings\n"
+        "names = sys.argv[1:]\n"
+        "print(json.dumps({name: getattr(settings, name) for name in names}, default=str))\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", code, *names],
+        env=production_env(**env),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_check_deploy_is_clean():
-    result = run_manage("check", "--deploy", SECRET_KEY="a-test-only-secret-" + "x" * 50)
+    result = run_manage("check", "--deploy", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check")
+    result = run_manage("check", DATABASE_URL=DATABASE)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    """Falling back to SQLite in production would keep residents' reports outside the backups."""
+    result = run_manage("check", SECRET_KEY=STRONG_SECRET)
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+
+
+def test_production_refuses_sqlite(tmp_path):
+    result = run_manage(
+        "check", SECRET_KEY=STRONG_SECRET, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_production_refuses_private_photos_under_the_public_media_folder(tmp_path):
+    result = run_manage(
+        "check",
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        MEDIA_ROOT=str(tmp_path / "media"),
+        FEEDBACK_PRIVATE_ROOT=str(tmp_path / "media" / "private"),
+    )
+    assert result.returncode != 0
+    assert "FEEDBACK_PRIVATE_ROOT must lie outside MEDIA_ROOT" in result.stderr
+
+
+def test_production_refuses_both_tls_and_ssl_for_mail():
+    result = run_manage(
+        "check", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, EMAIL_USE_TLS="1", EMAIL_USE_SSL="1"
+    )
+    assert result.returncode != 0
+    assert "EMAIL_USE_TLS" in result.stderr
+
+
+def test_every_deployment_value_comes_from_the_environment(tmp_path):
+    values = production_settings(
+        [
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "WAGTAILADMIN_BASE_URL",
+            "DATABASES",
+            "CACHES",
+            "EMAIL_BACKEND",
+            "EMAIL_HOST",
+            "EMAIL_PORT",
+            "EMAIL_HOST_USER",
+            "EMAIL_HOST_PASSWORD",
+            "EMAIL_USE_SSL",
+            "EMAIL_TIMEOUT",
+            "DEFAULT_FROM_EMAIL",
+            "SERVER_EMAIL",
+            "ADMINS",
+            "MEDIA_ROOT",
+            "STATIC_ROOT",
+            "FEEDBACK_PRIVATE_ROOT",
+            "DEBUG",
+        ],
+        SECRET_KEY=STRONG_SECRET,
+        ALLOWED_HOSTS="portal.example.test, www.portal.example.test",
+        CSRF_TRUSTED_ORIGINS="https://portal.example.test",
+        WAGTAILADMIN_BASE_URL="https://portal.example.test",
+        DATABASE_URL="postgres://glazov:secret@db.example.test:5433/glazov_prod",
+        REDIS_URL="redis://127.0.0.1:6379/7",
+        EMAIL_HOST="smtp.example.test",
+        EMAIL_PORT="465",
+        EMAIL_HOST_USER="portal@example.test",
+        EMAIL_HOST_PASSWORD="mail-secret",
+        EMAIL_USE_SSL="yes",
+        EMAIL_TIMEOUT="7",
+        DEFAULT_FROM_EMAIL="portal@example.test",
+        SERVER_EMAIL="errors@example.test",
+        ADMINS="ops@example.test, duty@example.test",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        STATIC_ROOT=str(tmp_path / "static"),
+        FEEDBACK_PRIVATE_ROOT=str(tmp_path / "private"),
+    )
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["portal.example.test", "www.portal.example.test"]
+    assert values["CSRF_TRUSTED_ORIGINS"] == ["https://portal.example.test"]
+    assert values["WAGTAILADMIN_BASE_URL"] == "https://portal.example.test"
+    database = values["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.example.test", 5433, "glazov_prod")
+    assert (database["USER"], database["PASSWORD"]) == ("glazov", "secret")
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/7"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("smtp.example.test", 465)
+    assert (values["EMAIL_HOST_USER"], values["EMAIL_HOST_PASSWORD"]) == (
+        "portal@example.test",
+        "mail-secret",
+    )
+    assert values["EMAIL_USE_SSL"] is True
+    assert values["EMAIL_TIMEOUT"] == 7
+    assert values["DEFAULT_FROM_EMAIL"] == "portal@example.test"
+    assert values["SERVER_EMAIL"] == "errors@example.test"
+    assert [email for _name, email in values["ADMINS"]] == ["ops@example.test", "duty@example.test"]
+    assert values["MEDIA_ROOT"] == str(tmp_path / "media")
+    assert values["STATIC_ROOT"] == str(tmp_path / "static")
+    assert values["FEEDBACK_PRIVATE_ROOT"] == str(tmp_path / "private")
+
+
+def test_defaults_follow_the_site_address():
+    values = production_settings(
+        ["WAGTAILADMIN_BASE_URL", "SERVER_EMAIL", "ADMINS", "CACHES", "EMAIL_TIMEOUT"],
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        ALLOWED_HOSTS="portal.example.test",
+        DEFAULT_FROM_EMAIL="portal@example.test",
+    )
+    # Links in admin e-mails point at the public HTTPS address, never at 127.0.0.1.
+    assert values["WAGTAILADMIN_BASE_URL"] == "https://portal.example.test"
+    assert values["SERVER_EMAIL"] == "portal@example.test"
+    assert values["ADMINS"] == []
+    # Without Redis the workers still share one cache, on disk.
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert values["EMAIL_TIMEOUT"] == 10
+
+
+def test_the_redis_cache_works_with_the_installed_client():
+    """REDIS_URL switches to Django's Redis cache, which needs the redis package installed."""
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("no REDIS_URL: CI's PostgreSQL pass sets it (redis://127.0.0.1:6379/0)")
+    code = (
+        "from django.core.cache import cache\n"
+        "cache.set('production-settings-test', 'ok', 30)\n"
+        "print(cache.get('production-settings-test'))\n"
+        "cache.delete('production-settings-test')\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=production_env(SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, REDIS_URL=redis_url),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_a_server_error_is_logged_to_stderr_and_mailed_to_the_administrators():
+    """What journald keeps and what the duty administrator receives when a page fails."""
+    code = (
+        "import django, logging\n"
+        "django.setup()\n"
+        "from django.core import mail\n"
+        "from django.test import RequestFactory\n"
+        "request = RequestFactory().get('/ru/broken/')\n"
+        "try:\n"
+        "    raise RuntimeError('the page broke')\n"
+        "except RuntimeError:\n"
+        "    logging.getLogger('django.request').error(\n"
+        "        'Internal Server Error: %s', request.path, exc_info=True,\n"
+        "        extra={'status_code': 500, 'request': request})\n"
+        "message = mail.outbox[0]\n"
+        "print(message.to, message.subject)\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", code],
+        env=production_env(
+            SECRET_KEY=STRONG_SECRET,
+            DATABASE_URL=DATABASE,
+            ALLOWED_HOSTS="testserver",
+            ADMINS="ops@example.test",
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ERROR django.request: Internal Server Error: /ru/broken/" in result.stderr
+    assert "RuntimeError: the page broke" in result.stderr
+    assert "['ops@example.test'] [Портал Глазова] ERROR (EXTERNAL IP): Internal Server Error" in result.stdout

@@ -1,14 +1,55 @@
-"""Production: everything that differs between deployments comes from the environment."""
+"""Production: everything that differs between deployments comes from the environment.
+
+A missing or unsafe value stops the site at start-up with a message naming the variable, rather
+than running half-configured. deploy/env.example lists every variable; docs/operations.md explains them.
+"""
 
 import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import FEEDBACK_PRIVATE_ROOT, MEDIA_ROOT, env_bool, env_list
+
+
+def env_required(name):
+    """The value of a variable production cannot run without; stops start-up when it is unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Put it in the environment file (see deploy/env.example, docs/operations.md)."
+        )
+    return value
+
 
 DEBUG = False
-SECRET_KEY = os.environ["SECRET_KEY"]
+SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "glazov-gov.ru,www.glazov-gov.ru")
+# Only needed when the site is reached under a name nginx does not pass on as Host.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+# PostgreSQL only: a production site that quietly fell back to SQLite would keep residents'
+# reports in a file next to the code, outside the backups.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_required("DATABASE_URL"),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point at PostgreSQL (postgres://user:password@host:5432/name)."
+    )
+
+# Residents' photos must never be reachable under /media/, which nginx serves to anyone.
+if Path(FEEDBACK_PRIVATE_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve()):
+    raise ImproperlyConfigured(
+        "FEEDBACK_PRIVATE_ROOT must lie outside MEDIA_ROOT: nginx serves MEDIA_ROOT publicly."
+    )
 
 # The cache must be shared by all gunicorn workers: the menu cache and the report rate limit
 # rely on it. Redis when configured, else files on the local disk (one machine only).
@@ -39,6 +80,26 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS (port 587) or EMAIL_USE_SSL (port 465), not both.")
+# A mail server that stops answering must not hold a worker (and the resident) for minutes.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
+# Who gets an e-mail with the traceback when a page fails with a server error (500).
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+EMAIL_SUBJECT_PREFIX = os.environ.get("EMAIL_SUBJECT_PREFIX", "[Портал Глазова]").strip() + " "
+
+# One line per record on stderr: systemd's journal adds the time and the unit's name.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"journal": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "journal"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Every page save runs background tasks; their start and end would drown the journal.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,0 +1,249 @@
+"""The files in deploy/ agree with each other and with the settings: the environment example lists
+every variable the site reads, nginx serves the folders the settings name (and never the residents'
+photos), the systemd units may write where the site writes, and nginx and systemd accept them."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import get_commands
+
+BASE = settings.BASE_DIR
+DEPLOY = BASE / "deploy"
+ENV_EXAMPLE = DEPLOY / "env.example"
+NGINX = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+ASSIGNMENT = re.compile(r"^#?([A-Z][A-Z0-9_]*)=(.*)$")
+# Where the site, gunicorn and the scripts read their environment.
+READERS = [*sorted((BASE / "site_glazov" / "settings").glob("*.py")), BASE / "gunicorn.conf.py"]
+SCRIPTS = sorted(DEPLOY.glob("*.sh"))
+
+
+def example_lines():
+    return ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+
+
+def example(active_only=True):
+    """env.example's KEY=value lines (with the commented-out defaults unless ``active_only``)."""
+    values = {}
+    for line in example_lines():
+        match = ASSIGNMENT.match(line)
+        if match and (not active_only or not line.startswith("#")):
+            values[match[1]] = match[2]
+    return values
+
+
+def variables_read():
+    names = set()
+    for path in READERS:
+        source = path.read_text(encoding="utf-8")
+        names |= set(
+            re.findall(r"""(?:environ(?:\.get)?|env_\w+)[(\[]\s*["']([A-Z][A-Z0-9_]*)["']""", source)
+        )
+    for path in SCRIPTS:
+        names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)[:}]", path.read_text(encoding="utf-8")))
+    # The scripts' own switches are given on their command line, systemd sets RUNTIME_DIRECTORY.
+    return names - {"GLAZOV_ENV_FILE", "GLAZOV_VENV", "RUNTIME_DIRECTORY"}
+
+
+def test_every_variable_the_site_reads_is_in_the_example():
+    missing = variables_read() - set(example(active_only=False))
+    assert not missing, f"document these in deploy/env.example: {sorted(missing)}"
+    stale = set(example()) - variables_read() - {"DJANGO_SETTINGS_MODULE"}
+    assert not stale, f"nothing reads these any more: {sorted(stale)}"
+
+
+def test_the_example_is_plain_key_value_lines_that_systemd_and_the_scripts_read_alike():
+    for line in example_lines():
+        if line and not line.startswith("#"):
+            assert ASSIGNMENT.match(line), f"not KEY=value: {line!r}"
+            assert not re.search(r"[\s'\"$`\\]", line), f"quotes, spaces or $ read differently: {line!r}"
+    # The scripts' reader (deploy/env.sh) gets exactly the active lines.
+    shown = subprocess.run(
+        ["/bin/bash", "-c", ". deploy/env.sh; load_glazov_env; env -0"],
+        env={"PATH": os.environ["PATH"], "GLAZOV_ENV_FILE": str(ENV_EXAMPLE)},
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    loaded = dict(item.split("=", 1) for item in shown.split("\0") if "=" in item)
+    assert {key: loaded.get(key) for key in example()} == example()
+
+
+def test_the_example_passes_the_deployment_checks():
+    test_only = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {key: value for key, value in os.environ.items() if key not in test_only}
+    environment.update(example(), SECRET_KEY="deploy-files-test-" + "s3cr3t" * 10)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        env=environment,
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def nginx_alias(location):
+    return re.search(rf"location {re.escape(location)} \{{\s*alias ([^;]+);", NGINX)[1]
+
+
+def test_nginx_serves_the_folders_the_settings_name_and_never_the_residents_photos():
+    env = example()
+    assert nginx_alias(settings.STATIC_URL) == env["STATIC_ROOT"] + "/"
+    assert nginx_alias(settings.MEDIA_URL) == env["MEDIA_ROOT"] + "/"
+    assert env["FEEDBACK_PRIVATE_ROOT"] not in NGINX
+    assert not Path(env["FEEDBACK_PRIVATE_ROOT"]).is_relative_to(env["MEDIA_ROOT"])
+    # Documents go through the app, which checks private collections.
+    assert re.search(r"location /media/documents/ \{\s*return 404;", NGINX)
+    # Only files named by their content's hash are cached for a year.
+    assert re.search(
+        r'location ~ "\\\.\[0-9a-f\]\{12\}\\\.\[A-Za-z0-9\]\+\$" \{\s*add_header Cache-Control '
+        r'"public, max-age=31536000, immutable"',
+        NGINX,
+    )
+
+
+def test_nginx_passes_what_the_settings_rely_on():
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in NGINX  # SECURE_PROXY_SSL_HEADER
+    assert "proxy_set_header X-Real-IP $remote_addr;" in NGINX  # FEEDBACK_CLIENT_IP_HEADER
+    assert example()["FEEDBACK_CLIENT_IP_HEADER"] == "HTTP_X_REAL_IP"
+    assert "proxy_set_header Host $host;" in NGINX  # ALLOWED_HOSTS, CSRF's origin check
+    upstream = re.search(r"upstream glazov_app \{[^}]*server ([\d.:]+)", NGINX)[1]
+    gunicorn = subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).with_name("gunicorn")), "--print-config", "-c", "gunicorn.conf.py"],
+        env={"PATH": os.environ["PATH"]},
+        cwd=BASE,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert re.search(rf"^bind\s+= \['{re.escape(upstream)}'\]$", gunicorn, re.MULTILINE)
+
+
+def test_nginx_lets_the_app_refuse_oversized_reports_itself():
+    """The app answers a too-large report with its own translated page only if nginx lets it through."""
+    size, unit = re.search(r"client_max_body_size (\d+)([km]?);", NGINX).groups()
+    nginx_bytes = int(size) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
+    assert nginx_bytes > settings.MAX_REQUEST_BODY_BYTES
+    assert settings.MAX_REQUEST_BODY_BYTES >= settings.FEEDBACK_MAX_PHOTOS * settings.FEEDBACK_PHOTO_MAX_BYTES
+
+
+@pytest.mark.skipif(not Path("/usr/sbin/nginx").exists(), reason="nginx is not installed here")
+def test_nginx_accepts_the_site(tmp_path):
+    """`nginx -t` on the site, with the certificate and folders moved under a temporary directory."""
+    site = NGINX
+    for path in ("/srv/glazov/static/", "/srv/glazov/media/"):
+        site = site.replace(path, str(tmp_path) + path)
+    (tmp_path / "ssl").mkdir()
+    subprocess.run(  # noqa: S603
+        [
+            "/usr/bin/openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=glazov-gov.ru",
+            "-keyout",
+            str(tmp_path / "ssl/privkey.pem"),
+            "-out",
+            str(tmp_path / "ssl/fullchain.pem"),
+        ],
+        capture_output=True,
+        check=True,
+    )
+    site = site.replace("/etc/ssl/glazov/", f"{tmp_path}/ssl/")
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "include /etc/nginx/modules-enabled/*.conf;\nevents {}\n"
+        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(  # noqa: S603
+        ["/usr/sbin/nginx", "-t", "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def units():
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(DEPLOY.glob("glazov*.[st]*"))}
+
+
+def directive(unit, name):
+    return re.findall(rf"^{name}=(.*)$", unit, re.MULTILINE)
+
+
+def test_the_services_may_write_where_the_site_writes():
+    env = example()
+    site = units()["glazov.service"]
+    writable = directive(site, "ReadWritePaths")[0].split()
+    assert env["MEDIA_ROOT"] in writable and env["FEEDBACK_PRIVATE_ROOT"] in writable
+    assert directive(units()["glazov-backup.service"], "ReadWritePaths") == [env["BACKUP_DIR"]]
+    for unit in units().values():
+        for path in directive(unit, "EnvironmentFile"):
+            assert path == "/etc/glazov/env"
+
+
+def test_the_timers_run_the_scheduled_jobs():
+    """Publishing every 5 minutes, e-mail retries every 10, the backup nightly; each command exists."""
+    all_units = units()
+    schedules = {
+        "glazov-publish-scheduled": ("*:0/5", "publish_scheduled"),
+        "glazov-send-feedback-emails": ("*:2/10", "send_feedback_emails"),
+        "glazov-backup": ("*-*-* 02:30:00", None),
+    }
+    for name, (calendar, command) in schedules.items():
+        assert directive(all_units[f"{name}.timer"], "OnCalendar") == [calendar]
+        exec_start = directive(all_units[f"{name}.service"], "ExecStart")[0]
+        if command:
+            assert exec_start.endswith(f"manage.py {command}") and command in get_commands()
+        else:
+            assert exec_start == "/srv/glazov/app/deploy/backup.sh"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze is not installed here")
+def test_systemd_accepts_the_units(tmp_path):
+    """systemd-analyze verify, with the app's paths pointed at this checkout (it checks they exist)."""
+    for name, text in units().items():
+        text = text.replace("/srv/glazov/app/.venv/bin/", f"{Path(sys.executable).parent}/")
+        text = text.replace("/srv/glazov/app", str(BASE)).replace("/etc/glazov/env", str(ENV_EXAMPLE))
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = subprocess.run(  # noqa: S603
+        ["systemd-analyze", "verify", "--man=no", *sorted(str(path) for path in tmp_path.iterdir())],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_the_guide_restores_with_what_the_backup_test_runs():
+    """docs/operations.md tells the operator the commands tests/test_backup_restore.py runs."""
+    from tests.test_backup_restore import CLEAR_CACHE
+
+    guide = (BASE / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "sudo -u glazov /srv/glazov/app/deploy/backup.sh\n" in guide
+    assert "sudo -u glazov /srv/glazov/app/deploy/restore.sh /var/backups/glazov/glazov-" in guide
+    assert "restore.sh --database-url postgres:///glazov_check \\\n    --media-root" in guide
+    assert "--private-root /srv/glazov/check/private" in guide
+    assert "sudo -u glazov deploy/manage.sh migrate\n" in guide
+    assert f"sudo -u glazov deploy/manage.sh shell --no-imports -c '{CLEAR_CACHE}'" in guide
+    # Every file the guide has the operator copy from deploy/ exists.
+    for name in re.findall(r"deploy/([\w.-]+\.(?:service|timer|conf|example|sh))\b", guide):
+        assert (DEPLOY / name).exists(), name

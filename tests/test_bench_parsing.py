@@ -121,16 +121,16 @@ def test_home_page_assets_are_its_styles_scripts_and_fonts_without_images():
 def test_fonts_of_the_portal_stylesheet_and_which_ones_russian_text_needs():
     css = (settings.BASE_DIR / "static/vendor/pt-sans/pt-sans.css").read_text()
     fonts = dict(css_fonts(css))
-    assert len(fonts) == 8
+    assert len(fonts) == 6
+    base = {"./files/pt-sans-base-400-normal.woff2", "./files/pt-sans-base-700-normal.woff2"}
     needed = {url for url, ranges in fonts.items() if font_is_used(ranges, "Решения Думы")}
-    assert needed == {
-        "./files/pt-sans-cyrillic-400-normal.woff2",
-        "./files/pt-sans-cyrillic-700-normal.woff2",
-    }
-    # A digit is in the Latin subset, so a page with a date downloads that too.
-    with_date = {url for url, ranges in fonts.items() if font_is_used(ranges, "Решение № 5")}
-    assert "./files/pt-sans-latin-400-normal.woff2" in with_date
-    assert "./files/pt-sans-cyrillic-ext-400-normal.woff2" not in with_date
+    assert needed == base
+    # Digits, № and «» are in the same file as the Russian letters, and so are Udmurt's.
+    assert {url for url, ranges in fonts.items() if font_is_used(ranges, "«Решение № 5» — Ӝӧк")} == base
+    # A Tatar letter brings in the rest of Cyrillic.
+    with_tatar = {url for url, ranges in fonts.items() if font_is_used(ranges, "Әлмәт")}
+    assert "./files/pt-sans-cyrillic-ext-400-normal.woff2" in with_tatar
+    assert "./files/pt-sans-latin-ext-400-normal.woff2" not in with_tatar
 
 
 def test_unicode_ranges():

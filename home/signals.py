@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import FooterContacts
@@ -34,11 +34,12 @@ def forget_site_chrome_for_page(sender, **kwargs):
 
 @receiver(post_delete)
 def forget_site_chrome_for_deletion(sender, instance, **kwargs):
-    if isinstance(instance, (Page, FooterContacts, Site)):
+    if isinstance(instance, (Page, FooterContacts, Site, Locale)):
         invalidate_site_chrome()
 
 
 @receiver(post_save, sender=FooterContacts)
 @receiver(post_save, sender=Site)
+@receiver(post_save, sender=Locale)
 def forget_site_chrome_for_footer(sender, **kwargs):
     invalidate_site_chrome()

@@ -18,6 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from .models import ProblemCategory, Status, StatusChange
+from .models.categories import translations_by_key
 from .photos import ACCEPT_ATTRIBUTE, process_photo
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
@@ -62,7 +63,10 @@ class PhotosField(forms.FileField):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        localized = obj.localized
+        # The names in the visitor's language, read for every category at once.
+        if getattr(self, "_translations", (None,))[0] is not self.queryset:
+            self._translations = (self.queryset, translations_by_key(self.queryset))
+        localized = self._translations[1].get(obj.translation_key, obj)
         if localized.description:
             return format_html(
                 '{}<span class="form-text d-block">{}</span>', localized.name, localized.description
@@ -181,11 +185,11 @@ class ReportForm(forms.Form):
         self.page = page
         self.fields["category"].queryset = page.offered_categories()
         self.fields["consent"].label = page.consent_text
-        privacy = page.privacy_page
+        privacy = page.legal_pages()["privacy"]
         if privacy is not None:
             self.fields["consent"].help_text = format_html(
                 '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                privacy.localized.specific.get_url(),
+                privacy.get_url(),
                 _("Политика обработки персональных данных (откроется в новой вкладке)"),
             )
         self.helper = self.build_helper()

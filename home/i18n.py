@@ -1,7 +1,36 @@
-"""Language helpers for pages."""
+"""Language and visibility helpers for pages, each answering in one query where Wagtail's take several."""
 
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.utils.translation import get_language
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Page, PageViewRestriction
+
+
+def active_language_code():
+    """The content language of the visitor, as `Locale.get_active()` picks it, without its query."""
+    try:
+        return get_supported_content_language_variant(get_language())
+    except LookupError:
+        return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def restricted_q():
+    """Pages under a view restriction (or restricted themselves), as a condition inside the page query.
+
+    The same pages as `PageQuerySet.private_q()`, which first reads every restriction in a query of its own.
+    """
+    return Exists(
+        PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    )
+
+
+def public(queryset):
+    """`queryset.public()` in the same SQL query."""
+    return queryset.exclude(restricted_q())
 
 
 def localized_pages(pages):
@@ -18,3 +47,66 @@ def localized_pages(pages):
         )
     }
     return {page.pk: translations.get(page.translation_key, page) for page in pages}
+
+
+def localized_pages_by_id(page_ids):
+    """Map each id to that page's live version in the visitor's language, else to the page itself.
+
+    One query for the pages and their translations; ids of missing pages are left out.
+    """
+    page_ids = [pk for pk in page_ids if pk is not None]
+    if not page_ids:
+        return {}
+    language = active_language_code()
+    keys = Page.objects.filter(pk__in=page_ids).values("translation_key")
+    rows = list(
+        Page.objects.filter(
+            Q(pk__in=page_ids) | Q(translation_key__in=keys, locale__language_code=language, live=True)
+        ).select_related("locale")
+    )
+    translations = {
+        row.translation_key: row for row in rows if row.locale.language_code == language and row.live
+    }
+    originals = {row.pk: row for row in rows if row.pk in page_ids}
+    return {pk: translations.get(page.translation_key, page) for pk, page in originals.items()}
+
+
+def linked_pages(queryset, translation_key, lookups):
+    """Live public pages of `queryset` linked to the page `translation_key` by each of `lookups`.
+
+    `lookups` maps a name to a relation ("amends", "repealed_by"…) that must lead to a page with that
+    translation key. Links are made on the Russian pages and copied as they are into translations, so
+    they are matched by translation key; each linked page appears once per name, in the visitor's
+    language when a live version exists there, else as the version that links. One query in all,
+    however many names and links.
+    """
+    language = active_language_code()
+    model = queryset.model
+    flags = {
+        f"linked_{name}": Exists(
+            model.objects.filter(pk=OuterRef("pk"), **{f"{lookup}__translation_key": translation_key})
+        )
+        for name, lookup in lookups.items()
+    }
+    linking = Q()
+    for lookup in lookups.values():
+        linking |= Q(**{f"{lookup}__translation_key": translation_key})
+    linking_keys = public(model.objects.live().filter(linking)).values("translation_key")
+    rows = (
+        queryset.live()
+        .filter(translation_key__in=linking_keys)
+        .annotate(is_restricted=restricted_q(), **flags)
+        .select_related("locale")
+        .order_by("path")
+    )
+    versions = defaultdict(list)
+    for row in rows:
+        versions[row.translation_key].append(row)
+    found = {name: [] for name in lookups}
+    for pages in versions.values():
+        in_language = next((page for page in pages if page.locale.language_code == language), None)
+        for name in lookups:
+            linking_pages = [p for p in pages if getattr(p, f"linked_{name}") and not p.is_restricted]
+            if linking_pages:
+                found[name].append(in_language or linking_pages[0])
+    return found

@@ -56,6 +56,8 @@ def _build_site_chrome(site, language):
         "menu": menu,
         "versions": versions,
         "footer": FooterContacts.for_active_locale(),
+        # Which language each locale id is, for pages that need it without reading their locale.
+        "locale_codes": {page.locale_id: page.locale.language_code for page in home_versions},
     }
 
 

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
-from wagtail.models import BaseViewRestriction, Page, Site
+from wagtail.models import BaseViewRestriction, Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from home.models import FooterContacts
@@ -38,8 +38,8 @@ def forget_pages_for_page(sender, **kwargs):
 
 
 # Besides pages, what public pages show: saved or deleted, these drop the cached pages
-# (the first three also the cached menus and footers).
-CHROME_MODELS = (FooterContacts, Site)
+# (the first three also the cached menus and footers, which name the languages).
+CHROME_MODELS = (FooterContacts, Site, Locale)
 PAGE_CACHE_MODELS = (
     *CHROME_MODELS,
     BaseSiteSetting,

@@ -11,6 +11,19 @@ class ProblemCategoryQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
+def translations_by_key(categories):
+    """The visitor's-language versions of `categories` (a queryset), by translation key, in one query."""
+    from home.i18n import active_language_code
+
+    return {
+        category.translation_key: category
+        for category in ProblemCategory.objects.filter(
+            translation_key__in=categories.values("translation_key"),
+            locale__language_code=active_language_code(),
+        )
+    }
+
+
 class ProblemCategory(TranslatableMixin, models.Model):
     """A kind of problem (rubbish, roads, street lights…), with the address its reports go to."""
 

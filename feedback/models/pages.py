@@ -1,18 +1,20 @@
 """The «Решаем вместе» page: the report form, the confirmation and the residents' status pages."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
+from django.db.models import Exists, Q
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Locale
 from wagtail.search import index
 
+from home.i18n import localized_pages_by_id
 from home.models.base import BasePage
 
 from .categories import ProblemCategory
@@ -149,11 +151,28 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         verbose_name_plural = _("страницы «Решаем вместе»")
 
     def offered_categories(self):
-        """Categories the form offers: the chosen ones, else every active original category."""
+        """Categories the form offers: the chosen active ones, else every active original category.
+
+        One query when the form lists them (the choice between the two is made inside it).
+        """
         chosen = self.categories.active()
-        if chosen.exists():
-            return chosen.select_related("locale")
-        return ProblemCategory.objects.active().filter(locale=Locale.get_default()).select_related("locale")
+        originals = Q(locale__language_code=settings.LANGUAGE_CODE)
+        if isinstance(chosen, models.QuerySet):
+            offered = Q(pk__in=chosen.values("pk")) | (~Exists(chosen) & originals)
+        else:  # a preview: the chosen categories are held in memory, not yet in the database
+            chosen_ids = [category.pk for category in chosen]
+            offered = Q(pk__in=chosen_ids) if chosen_ids else originals
+        return ProblemCategory.objects.active().filter(offered).select_related("locale")
+
+    def legal_pages(self):
+        """The official-appeal and privacy pages in the visitor's language (one query, kept on the page)."""
+        if not hasattr(self, "_legal_pages"):
+            found = localized_pages_by_id([self.official_appeal_page_id, self.privacy_page_id])
+            self._legal_pages = {
+                "official_appeal": found.get(self.official_appeal_page_id),
+                "privacy": found.get(self.privacy_page_id),
+            }
+        return self._legal_pages
 
     @property
     def notification_addresses(self):

@@ -7,6 +7,26 @@ from wagtail.models import Page
 from wagtail.search import index
 
 
+class SpecificChildRouteMixin:
+    """Route to a child page with one query that also fetches what the child's page shows.
+
+    Wagtail finds the child, then its specific page, then each related object as the template
+    reads it. Index pages whose children are one type list that type and its related objects in
+    `child_route_queryset()`. Put the mixin after RoutablePageMixin, so the index's own routes win.
+    """
+
+    def child_route_queryset(self):
+        raise NotImplementedError
+
+    def route(self, request, path_components):
+        if path_components:
+            child = self.child_route_queryset().child_of(self).filter(slug=path_components[0]).first()
+            if child is not None:
+                child._cached_parent_obj = self  # as Wagtail does: the child's get_parent() costs nothing
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+
 class BasePage(Page):
     """What every page shares: a listing summary and image, and the SEO description.
 

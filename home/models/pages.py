@@ -9,7 +9,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.i18n import localized_pages
+from home.i18n import localized_pages, public
 
 from .base import BasePage
 
@@ -152,5 +152,8 @@ class InfoPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.show_children:
-            context["child_pages"] = self.get_children().live().public().specific()
+            # Children are information pages (subpage_types): one query with their listing images.
+            context["child_pages"] = public(
+                InfoPage.objects.child_of(self).live().select_related("listing_image").defer_streamfields()
+            )
         return context

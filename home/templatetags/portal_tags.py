@@ -24,6 +24,19 @@ def language_versions(context):
 
 
 @register.simple_tag(takes_context=True)
+def untranslated_language(context):
+    """The language code of the original an untranslated copy shows ("" for any other page).
+
+    Read from the cached site chrome, so showing the notice costs no query for the original's locale.
+    """
+    original = getattr(context.get("page"), "untranslated_original", None)
+    if original is None:
+        return ""
+    codes = get_site_chrome(context["request"]).get("locale_codes") or {}
+    return codes.get(original.locale_id) or original.locale.language_code
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context):
     """The page's full URL on its Wagtail site; for an untranslated copy, its Russian original's."""
     page = context.get("page")
@@ -59,9 +72,24 @@ def breadcrumbs(context):
         if page.depth > 3:
             ancestors += [
                 {"title": ancestor.title, "url": ancestor.get_url(request)}
-                for ancestor in page.get_ancestors().filter(depth__gt=2)
+                for ancestor in sections_above(page)
             ]
     return {"ancestors": ancestors, "page": page}
+
+
+def sections_above(page):
+    """The page's ancestors below the home page, top first.
+
+    Routing leaves each page its parent (`_cached_parent_obj`), so walking up costs no query;
+    a page reached otherwise (a preview) asks the database once.
+    """
+    ancestors, current = [], page
+    while current.depth > 3:
+        if getattr(current, "_cached_parent_obj", None) is None:
+            return list(page.get_ancestors().filter(depth__gt=2))
+        current = current.get_parent()
+        ancestors.append(current)
+    return ancestors[::-1]
 
 
 @register.inclusion_tag("components/footer_contacts.html", takes_context=True)

@@ -14,7 +14,9 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home.i18n import linked_pages
 from home.models import BasePage
+from home.models.base import SpecificChildRouteMixin
 
 # Page fields wagtail-localize handles as it does for every page.
 PAGE_TRANSLATABLE_FIELDS = [
@@ -45,7 +47,7 @@ class DecisionStatus(models.TextChoices):
     INVALIDATED = "invalidated", _("признано недействующим")
 
 
-class DecisionIndexPage(RoutablePageMixin, BasePage):
+class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     """The registry of decisions: filters, search, and open-data downloads (CSV, JSON)."""
 
     intro = models.TextField(
@@ -80,6 +82,9 @@ class DecisionIndexPage(RoutablePageMixin, BasePage):
             .select_related("kind__locale", "document", "locale")
             .defer_streamfields()
         )
+
+    def child_route_queryset(self):
+        return DecisionPage.objects.select_related("locale", "alias_of", "kind", "document")
 
     @path("")
     def registry(self, request):
@@ -301,52 +306,29 @@ class DecisionPage(BasePage):
     def is_in_force(self):
         return self.status == DecisionStatus.IN_FORCE
 
-    def linked(self, lookup, model=None):
-        """Published pages linked to this act by ``lookup`` ("amends", "repealed_by"…), in the
-        visitor's language.
-
-        Links are made on the Russian pages and copied as they are into translations, so they
-        are matched by translation key; each linked act is shown once, translated if it can be.
-        """
-        model = model or DecisionPage
-        pages = (
-            model.objects.live()
-            .public()
-            .filter(**{f"{lookup}__translation_key": self.translation_key})
-            .select_related("locale")
-            .distinct()
-        )
-        return unique_localized(pages)
-
     def get_context(self, request, *args, **kwargs):
         from news.models.news import NewsPage
 
         context = super().get_context(request, *args, **kwargs)
         by_date = lambda d: (d.date_adopted, d.number_sort)  # noqa: E731
-        context["amended_by"] = sorted(self.linked("amends"), key=by_date)
-        context["repealed_by"] = sorted(self.linked("repeals"), key=by_date)
-        context["amends_list"] = sorted(self.linked("amended_by"), key=by_date)
-        context["repeals_list"] = sorted(self.linked("repealed_by"), key=by_date)
-        news = self.linked("related_from_decisions", NewsPage) + self.linked("related_decisions", NewsPage)
-        context["related_news_list"] = sorted(unique_localized(news), key=lambda n: n.date, reverse=True)[:10]
+        # Every link between acts in one query, and every news item linked either way in another.
+        acts = linked_pages(
+            DecisionPage.objects.defer("full_text"),
+            self.translation_key,
+            {
+                "amended_by": "amends",
+                "repealed_by": "repeals",
+                "amends_list": "amended_by",
+                "repeals_list": "repealed_by",
+            },
+        )
+        for name, pages in acts.items():
+            context[name] = sorted(pages, key=by_date)
+        news = linked_pages(
+            NewsPage.objects.defer_streamfields(),
+            self.translation_key,
+            {"chosen_there": "related_decisions", "chosen_here": "related_from_decisions"},
+        )
+        related = {page.translation_key: page for pages in news.values() for page in pages}
+        context["related_news_list"] = sorted(related.values(), key=lambda n: n.date, reverse=True)[:10]
         return context
-
-
-def unique_localized(pages):
-    """One page per translation key, in the active language when a live version exists."""
-    from wagtail.models import Locale
-
-    locale = Locale.get_active()
-    chosen = {}
-    for page in pages:
-        current = chosen.get(page.translation_key)
-        if current is None or (page.locale_id == locale.pk and current.locale_id != locale.pk):
-            chosen[page.translation_key] = page
-    missing = [p for p in chosen.values() if p.locale_id != locale.pk]
-    if missing:
-        model = type(missing[0])
-        for page in model.objects.live().filter(
-            locale=locale, translation_key__in=[p.translation_key for p in missing]
-        ):
-            chosen[page.translation_key] = page
-    return list(chosen.values())

@@ -15,12 +15,14 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
+from home.i18n import linked_pages
 from home.models import BasePage
+from home.models.base import SpecificChildRouteMixin
 
-from .decisions import PAGE_TRANSLATABLE_FIELDS, unique_localized
+from .decisions import PAGE_TRANSLATABLE_FIELDS
 
 
-class NewsIndexPage(RoutablePageMixin, BasePage):
+class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     """The list of news with rubric and month filters, and the RSS feeds."""
 
     intro = models.TextField(
@@ -60,6 +62,9 @@ class NewsIndexPage(RoutablePageMixin, BasePage):
             .defer_streamfields()
             .order_by("-date", "-pk")
         )
+
+    def child_route_queryset(self):
+        return NewsPage.objects.select_related("locale", "alias_of", "image")
 
     @path("")
     def listing(self, request):
@@ -252,32 +257,29 @@ class NewsPage(BasePage):
                 "width": rendition.width,
                 "height": rendition.height,
             }
-        decisions = self.related_decisions_linked()
-        context["related_decisions_list"] = sorted(decisions, key=lambda d: d.date_adopted, reverse=True)
+        context["related_decisions_list"] = sorted(
+            self.related_decisions_linked(), key=lambda d: d.date_adopted, reverse=True
+        )
         news = [n for n in self.related_news_linked() if n.translation_key != self.translation_key]
         context["related_news_list"] = sorted(news, key=lambda n: n.date, reverse=True)[:6]
         return context
 
-    def _linked(self, model, lookup):
-        pages = (
-            model.objects.live()
-            .public()
-            .filter(**{f"{lookup}__translation_key": self.translation_key})
-            .select_related("locale")
-            .distinct()
-        )
-        return list(pages)
+    def _linked(self, queryset, lookups):
+        found = linked_pages(queryset, self.translation_key, lookups)
+        return list({page.translation_key: page for pages in found.values() for page in pages}.values())
 
     def related_decisions_linked(self):
-        """Decisions linked either way (chosen here, or this news chosen on the decision)."""
+        """Decisions linked either way (chosen here, or this news chosen on the decision), in one query."""
         from news.models.decisions import DecisionPage
 
-        return unique_localized(
-            self._linked(DecisionPage, "related_news") + self._linked(DecisionPage, "related_from_news_pages")
+        return self._linked(
+            DecisionPage.objects.defer("full_text"),
+            {"chosen_there": "related_news", "chosen_here": "related_from_news_pages"},
         )
 
     def related_news_linked(self):
-        """Other news linked either way."""
-        return unique_localized(
-            self._linked(NewsPage, "related_news") + self._linked(NewsPage, "related_from_news")
+        """Other news linked either way, in one query."""
+        return self._linked(
+            NewsPage.objects.defer_streamfields(),
+            {"chosen_there": "related_news", "chosen_here": "related_from_news"},
         )

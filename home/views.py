@@ -107,7 +107,8 @@ def set_visual_mode(request):
     reset = "reset" in request.POST
     mode = visual_mode.NORMAL if reset else visual_mode.apply_choice(current, request.POST)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: a relative "next" would resolve under /visual-mode/ and not be found.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"

@@ -21,6 +21,8 @@ from .models import ProblemCategory, Status, StatusChange
 from .photos import ACCEPT_ATTRIBUTE, process_photo
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
+# ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
+PHONE_DIGITS = re.compile(r"[0-9]{10,15}")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -245,7 +247,7 @@ class ReportForm(forms.Form):
         if not phone:
             return ""
         digits = phone[1:] if phone.startswith("+") else phone
-        if not digits.isdigit() or not 10 <= len(digits) <= 15:
+        if not PHONE_DIGITS.fullmatch(digits):
             raise ValidationError(
                 _("Проверьте номер телефона: нужны только цифры, например +7 912 345-67-89."), code="invalid"
             )

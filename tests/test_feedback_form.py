@@ -114,6 +114,17 @@ def test_each_invalid_field_gets_a_russian_message_and_nothing_is_saved(client, 
     assert ProblemReport.objects.count() == 0
 
 
+@pytest.mark.parametrize("phone", ["¹²³⁴⁵⁶⁷⁸⁹⁰¹", "٣٣٣٣٣٣٣٣٣٣٣", "𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡𝟘𝟙"])
+def test_a_phone_in_superscripts_or_other_digits_is_refused(client, phone):
+    # Regression: str.isdigit() let these through, and they were stored as a number to call.
+    response = client.post(FORM_URL, form_data(phone=phone))
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == [
+        "Проверьте номер телефона: нужны только цифры, например +7 912 345-67-89."
+    ]
+    assert not ProblemReport.objects.exists()
+
+
 def test_a_half_filled_form_keeps_what_was_typed(client):
     response = client.post(FORM_URL, form_data(description="Яма", phone="+7 912 000-00-00"))
     html = response.text

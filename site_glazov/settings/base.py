@@ -162,6 +162,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Page editors build long StreamFields; Django's default of 1000 fields is too low.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A multipart body cut short is refused (400) instead of being read as complete; then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "feedback.uploads.CompleteBodyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -205,6 +205,20 @@ def test_rate_limit_window_expires(client, settings):
     assert client.post(FORM_URL, form_data()).status_code == 302
 
 
+def test_rate_limit_is_on_by_default(client):
+    # Five reports per ten minutes from one address, unless the environment says otherwise.
+    for _ in range(5):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    assert client.post(FORM_URL, form_data()).status_code == 429
+
+
+def test_rate_limit_off_lets_every_report_through(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = None  # FEEDBACK_RATE_LIMIT=off, for load tests only
+    for _ in range(8):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    assert ProblemReport.objects.count() == 8
+
+
 def test_oversized_request_body_is_refused_cleanly(client, settings):
     settings.MAX_REQUEST_BODY_BYTES = 1024
     response = client.post(FORM_URL, form_data(description="д" * 2000))

@@ -212,9 +212,15 @@ FEEDBACK_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 FEEDBACK_PHOTO_MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 FEEDBACK_PHOTO_MAX_SIDE = 2560
 # (reports, seconds) per client address; the header names the real client behind a proxy, if any.
+# FEEDBACK_RATE_LIMIT=off turns the limit off: only for load tests (bench/concurrent_reports.py),
+# and `check --deploy` warns about it.
 FEEDBACK_RATE_LIMIT = (
-    int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
-    int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
+    None
+    if os.environ.get("FEEDBACK_RATE_LIMIT", "").strip().lower() == "off"
+    else (
+        int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
+        int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
+    )
 )
 FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "REMOTE_ADDR")
 FEEDBACK_EMAIL_MAX_ATTEMPTS = 10

@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,6 +62,7 @@ REGISTRY_FILTERS = ["q", "number", "kind", "status", "year", "date_from", "date_
 @FUZZ
 @given(params=parameters(REGISTRY_FILTERS))
 def test_registry_answers_any_filters_with_the_registry(client, params):
+    cache.clear()  # a page from the page cache would come without the form to look at
     decisions_before = DecisionPage.objects.count()
     response = client.get("/ru/decisions/", params)
     assert response.status_code == 200
@@ -134,7 +136,7 @@ def test_unknown_report_status_link_is_not_found(client, token):
     assert response.status_code == 404
 
 
-# The visual-mode switch (POST /visual-mode/, protected by the CSRF token like every form)
+# The visual-mode switch (POST /visual-mode/, refused when the browser says it comes from another site)
 
 VISUAL_FIELDS = ["scheme", "font", "spacing", "images", "reset", "next"]
 NEXT_URLS = st.one_of(
@@ -214,26 +216,44 @@ def test_visual_mode_answers_any_request_without_an_error(
     assert_cookie_and_location_are_ours(response)
 
 
+SITES = st.sampled_from([None, "same-origin", "none", "same-site", "cross-site", "", "SAME-ORIGIN"])
+ORIGINS = st.one_of(
+    st.none(),
+    st.sampled_from(["http://testserver", "https://testserver", "https://evil.example", "null", ""]),
+    exotic_text(40),
+)
+
+
+def cross_site(fetch_site, origin):
+    """What the browser's own headers say (Fetch Metadata first, else Origin)."""
+    if fetch_site is not None:
+        return fetch_site not in {"same-origin", "none"}
+    return origin is not None and origin != "http://testserver"
+
+
 @FUZZ
 @given(
     fields=st.fixed_dictionaries({}, optional=dict.fromkeys(VISUAL_FIELDS, any_value)),
-    with_token=st.booleans(),
+    fetch_site=SITES,
+    origin=ORIGINS,
     accept=st.sampled_from(["application/json", "text/html"]),
 )
-def test_visual_mode_with_csrf_checks_answers_or_refuses_without_an_error(fields, with_token, accept):
+def test_visual_mode_refuses_other_sites_by_the_browsers_headers(fields, fetch_site, origin, accept):
+    # The switch has no CSRF token (pages set no cookie): another site's post is refused from
+    # Sec-Fetch-Site, else Origin, with Django's CSRF answer (403), and changes nothing.
     client = Client(enforce_csrf_checks=True)
-    client.get("/ru/")  # the page sets the CSRF cookie, as in a browser
-    token = client.cookies["csrftoken"].value
-    if with_token:
-        fields = {**fields, "csrfmiddlewaretoken": token}
-    response = client.post("/visual-mode/", fields, headers={"accept": accept})
-    if with_token:
-        assert response.status_code in {200, 303}
-        assert_cookie_and_location_are_ours(response)
-    else:
-        # A forged or stale form is refused by Django's CSRF protection (403), and changes nothing.
+    headers = {"accept": accept}
+    if fetch_site is not None:
+        headers["sec-fetch-site"] = fetch_site
+    if origin is not None:
+        headers["origin"] = as_header(origin)
+    response = client.post("/visual-mode/", fields, headers=headers)
+    if cross_site(fetch_site, as_header(origin) if origin is not None else None):
         assert response.status_code == 403
         assert COOKIE_NAME not in response.cookies
+    else:
+        assert response.status_code in {200, 303}
+        assert_cookie_and_location_are_ours(response)
 
 
 @pytest.mark.parametrize("value", NASTY)

@@ -71,6 +71,8 @@ def assert_refused(response, before):
     """A refused submission: the form again with Russian errors, or a 4xx; and nothing stored."""
     assert response.status_code in ALLOWED_STATUSES - {302, 303}, response.status_code
     assert stored() == before
+    if response.status_code == 400:  # the form with a notice, or the page about an unreadable body
+        assert russian(response.content.decode()), response.content[:200]
     if response.status_code == 200:
         form = response.context["form"]
         assert form.errors, "the form came back without saying what is wrong"

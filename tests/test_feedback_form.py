@@ -251,6 +251,28 @@ def test_a_body_cut_short_is_refused_not_stored_with_half_the_text(client):
     assert ProblemReport.objects.get().description == data["description"]
 
 
+def test_an_unreadable_body_gets_a_page_saying_what_to_do_in_the_visitors_language(client):
+    body = multipart_body(form_data())[:200]
+    content_type = "multipart/form-data; boundary=glazov-boundary"
+    response = client.generic("POST", FORM_URL, body, content_type)
+    assert response.status_code == 400
+    assert "Не удалось прочитать запрос" in response.text
+    assert "отправьте форму ещё раз" in response.text
+    response = client.generic("POST", "/en/feedback/", body, content_type)
+    assert response.status_code == 400
+    assert "The request could not be read" in response.text
+    assert '<html lang="en">' in response.text
+
+
+def test_a_form_without_its_csrf_cookie_gets_a_page_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(FORM_URL, form_data())
+    assert response.status_code == 403
+    assert "Форма не отправлена" in response.text
+    assert "разрешите файлы cookie" in response.text
+    assert "The form was not sent" in client.post("/en/feedback/", form_data()).text
+
+
 def test_feedback_page_is_linked_from_the_home_page_cta(client):
     assert 'href="/ru/feedback/"' in client.get("/ru/").text
     assert 'href="/en/feedback/"' in client.get("/en/").text

@@ -95,6 +95,10 @@ bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the 
 bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+.PHONY: bench-reports
+bench-reports: messages ## Send 200 reports at once to production gunicorn on PostgreSQL; fail on any loss
+	$(BIN)/python bench/concurrent_reports.py $(BENCH_REPORTS_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media collected_static

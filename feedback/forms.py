@@ -22,6 +22,21 @@ from .models.categories import translations_by_key
 from .photos import ACCEPT_ATTRIBUTE, process_photo
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
+# ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
+PHONE_DIGITS = re.compile(r"[0-9]{10,15}")
+
+
+# Control characters but tab and line breaks (and NUL, which Django's own check refuses): they come
+# from pasted or forged text, mean nothing to a reader, and the moderators' Excel export cannot hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class ResidentTextField(forms.CharField):
+    """Text a resident types, with control characters turned into spaces before it is checked."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return CONTROL_CHARACTERS.sub(" ", value).strip() if value else value
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,7 +115,7 @@ class ReportForm(forms.Form):
             "invalid_choice": _("Этой категории больше нет. Выберите категорию из списка."),
         },
     )
-    description = forms.CharField(
+    description = ResidentTextField(
         label=_("Опишите проблему"),
         min_length=10,
         max_length=4000,
@@ -112,7 +127,7 @@ class ReportForm(forms.Form):
             "max_length": _("Сократите описание до 4000 знаков, сейчас %(show_value)d."),
         },
     )
-    address = forms.CharField(
+    address = ResidentTextField(
         label=_("Адрес или место"),
         max_length=300,
         help_text=_("Улица и дом или ориентир, например: «ул. Кирова, 5, у второго подъезда»."),
@@ -143,7 +158,7 @@ class ReportForm(forms.Form):
         ),
         widget=MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
-    name = forms.CharField(
+    name = ResidentTextField(
         label=_("Как к вам обращаться"),
         max_length=150,
         help_text=_("Имя или имя и отчество."),
@@ -249,7 +264,7 @@ class ReportForm(forms.Form):
         if not phone:
             return ""
         digits = phone[1:] if phone.startswith("+") else phone
-        if not digits.isdigit() or not 10 <= len(digits) <= 15:
+        if not PHONE_DIGITS.fullmatch(digits):
             raise ValidationError(
                 _("Проверьте номер телефона: нужны только цифры, например +7 912 345-67-89."), code="invalid"
             )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from home import visual_mode
+from home.search import search_terms, typed_text
 
 SEARCH_RESULTS_PER_PAGE = 10
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -22,12 +23,13 @@ SEARCH_QUERY_MAX_LENGTH = 200
 @require_GET
 def search(request):
     """Full-text search over every published page in the visitor's language."""
-    query = request.GET.get("q", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    query = typed_text(request.GET.get("q", ""), SEARCH_QUERY_MAX_LENGTH)
+    terms = search_terms(query)
     results = Page.objects.none()
-    if query:
+    if terms:
         # Untranslated copies (aliases) repeat the Russian text: only this language's own pages.
         own_pages = Page.objects.filter(locale=Locale.get_active(), alias_of__isnull=True, depth__gt=1)
-        results = Page.objects.live().public().filter(id__in=own_pages.values("id")).specific().search(query)
+        results = Page.objects.live().public().filter(id__in=own_pages.values("id")).specific().search(terms)
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     try:
         results_page = paginator.page(request.GET.get("page", 1))
@@ -105,7 +107,8 @@ def set_visual_mode(request):
     reset = "reset" in request.POST
     mode = visual_mode.NORMAL if reset else visual_mode.apply_choice(current, request.POST)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: a relative "next" would resolve under /visual-mode/ and not be found.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"

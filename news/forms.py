@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from home.search import search_terms
 from news.models import DecisionKind, DecisionStatus
 from news.models.decisions import normalize_number
 from news.models.snippets import localized_snippets
@@ -81,7 +82,9 @@ class DecisionFilterForm(forms.Form):
             decisions = decisions.filter(date_adopted__lte=data["date_to"])
         if data.get("q"):
             # Full-text search gives the matching ids; filters and the chosen order still apply.
-            matches = decisions.model.objects.live().search(data["q"], operator="and")
+            # A query of punctuation alone has no words to look for, so it matches nothing.
+            terms = search_terms(data["q"])
+            matches = decisions.model.objects.live().search(terms, operator="and") if terms else []
             decisions = decisions.filter(pk__in=[page.pk for page in matches])
         if data.get("sort") == "number":
             return decisions.order_by("number_sort", "number", "-date_adopted")

@@ -199,6 +199,22 @@ def test_bad_filters_are_explained_and_keep_what_was_typed(client, registry_acts
     assert count(html) == 4  # invalid filters narrow nothing
 
 
+@pytest.mark.parametrize("query", ['"', "\\'", '"unterminated', "a\\b", "NEAR("])
+def test_search_words_with_quotes_or_backslashes_are_text_not_a_server_error(client, query):
+    # Regression: SQLite's FTS5 took quotes and backslashes as its own syntax and failed.
+    response = client.get("/ru/decisions/", {"q": query})
+    assert response.status_code == 200
+    assert count(response.text) == 0
+
+
+def test_search_finds_a_word_written_in_quotes(client):
+    decision(
+        title="О благоустройстве набережной", full_text="<p>Набережная реки Чепцы.</p>"
+    ).save_revision().publish()
+    response = client.get("/ru/decisions/", {"q": '"набережной"'})
+    assert listed(response.text) == ["О благоустройстве набережной"]
+
+
 def test_export_links_carry_the_filters(client):
     html = client.get("/ru/decisions/", {"year": "2016", "page": "1"}).text
     assert 'href="/ru/decisions/export/csv/?year=2016"' in html

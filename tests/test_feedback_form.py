@@ -114,6 +114,17 @@ def test_each_invalid_field_gets_a_russian_message_and_nothing_is_saved(client, 
     assert ProblemReport.objects.count() == 0
 
 
+@pytest.mark.parametrize("phone", ["¹²³⁴⁵⁶⁷⁸⁹⁰¹", "٣٣٣٣٣٣٣٣٣٣٣", "𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠𝟡𝟘𝟙"])
+def test_a_phone_in_superscripts_or_other_digits_is_refused(client, phone):
+    # Regression: str.isdigit() let these through, and they were stored as a number to call.
+    response = client.post(FORM_URL, form_data(phone=phone))
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == [
+        "Проверьте номер телефона: нужны только цифры, например +7 912 345-67-89."
+    ]
+    assert not ProblemReport.objects.exists()
+
+
 def test_a_half_filled_form_keeps_what_was_typed(client):
     response = client.post(FORM_URL, form_data(description="Яма", phone="+7 912 000-00-00"))
     html = response.text
@@ -194,12 +205,72 @@ def test_rate_limit_window_expires(client, settings):
     assert client.post(FORM_URL, form_data()).status_code == 302
 
 
+def test_rate_limit_is_on_by_default(client):
+    # Five reports per ten minutes from one address, unless the environment says otherwise.
+    for _ in range(5):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    assert client.post(FORM_URL, form_data()).status_code == 429
+
+
+def test_rate_limit_off_lets_every_report_through(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = None  # FEEDBACK_RATE_LIMIT=off, for load tests only
+    for _ in range(8):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    assert ProblemReport.objects.count() == 8
+
+
 def test_oversized_request_body_is_refused_cleanly(client, settings):
     settings.MAX_REQUEST_BODY_BYTES = 1024
     response = client.post(FORM_URL, form_data(description="д" * 2000))
     assert response.status_code == 413
     assert "Слишком большой объём данных" in response.text
     assert ProblemReport.objects.count() == 0
+
+
+def multipart_body(fields, boundary="glazov-boundary"):
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    return "".join(parts).encode() + f"--{boundary}--\r\n".encode()
+
+
+def test_a_body_cut_short_is_refused_not_stored_with_half_the_text(client):
+    # Regression: Django's parser took a body that stopped before its closing boundary as complete,
+    # so a report whose description (sent last) arrived in part was saved with the text cut short.
+    data = form_data(description=None)
+    data["description"] = "Не горит фонарь у дома 5 уже неделю, вечером очень темно."
+    body = multipart_body(data)
+    cut = body.index("вечером".encode())
+    content_type = "multipart/form-data; boundary=glazov-boundary"
+    response = client.generic("POST", FORM_URL, body[:cut], content_type)
+    assert response.status_code == 400
+    assert ProblemReport.objects.count() == 0
+    # The whole body is accepted.
+    assert client.generic("POST", FORM_URL, body, content_type).status_code == 302
+    assert ProblemReport.objects.get().description == data["description"]
+
+
+def test_an_unreadable_body_gets_a_page_saying_what_to_do_in_the_visitors_language(client):
+    body = multipart_body(form_data())[:200]
+    content_type = "multipart/form-data; boundary=glazov-boundary"
+    response = client.generic("POST", FORM_URL, body, content_type)
+    assert response.status_code == 400
+    assert "Не удалось прочитать запрос" in response.text
+    assert "отправьте форму ещё раз" in response.text
+    response = client.generic("POST", "/en/feedback/", body, content_type)
+    assert response.status_code == 400
+    assert "The request could not be read" in response.text
+    assert '<html lang="en">' in response.text
+
+
+def test_a_form_without_its_csrf_cookie_gets_a_page_saying_what_to_do():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(FORM_URL, form_data())
+    assert response.status_code == 403
+    assert "Форма не отправлена" in response.text
+    assert "разрешите файлы cookie" in response.text
+    assert "The form was not sent" in client.post("/en/feedback/", form_data()).text
 
 
 def test_feedback_page_is_linked_from_the_home_page_cta(client):

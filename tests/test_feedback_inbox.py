@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from feedback.models import ProblemReport, Status, StatusChange
-from tests.feedback_helpers import category, make_report, staff_user
+from tests.feedback_helpers import FORM_URL, category, form_data, make_report, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -260,6 +260,22 @@ def test_export_to_csv_and_xlsx(client, moderator):
     values = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
     assert values[0][0] == "Номер"
     assert any(row[0] == report.number for row in values[1:])
+
+
+def test_export_holds_a_report_sent_with_control_characters(client, moderator):
+    # Regression: control characters pasted or forged into the form reached the XLSX export,
+    # which Excel's format cannot hold: the moderators' download failed with a server error.
+    response = client.post(
+        FORM_URL, form_data(description="Яма\x01 на дороге\x0b у остановки", address="ул.\x1b Мира, 1")
+    )
+    assert response.status_code == 302
+    report = ProblemReport.objects.get()
+    assert (report.description, report.address) == ("Яма  на дороге  у остановки", "ул.  Мира, 1")
+    client.force_login(moderator)
+    response = client.get(LIST_URL, {"export": "xlsx"})
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert any(row[0].value == report.number for row in workbook.active.iter_rows())
 
 
 def test_dashboard_panel_counts_new_and_overdue_for_moderators_only(client, moderator):

@@ -244,3 +244,24 @@ def test_a_server_error_is_logged_to_stderr_and_mailed_to_the_administrators():
     assert "ERROR django.request: Internal Server Error: /ru/broken/" in result.stderr
     assert "RuntimeError: the page broke" in result.stderr
     assert "['ops@example.test'] [Портал Глазова] ERROR (EXTERNAL IP): Internal Server Error" in result.stdout
+
+
+def rate_limit(**env):
+    return production_settings(
+        ["FEEDBACK_RATE_LIMIT"], SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, **env
+    )["FEEDBACK_RATE_LIMIT"]
+
+
+def test_report_rate_limit_is_on_unless_switched_off():
+    assert rate_limit() == [5, 600]
+    assert rate_limit(FEEDBACK_RATE_LIMIT_COUNT="20", FEEDBACK_RATE_LIMIT_SECONDS="60") == [20, 60]
+    assert rate_limit(FEEDBACK_RATE_LIMIT="on") == [5, 600]
+    assert rate_limit(FEEDBACK_RATE_LIMIT="off") is None
+
+
+def test_deploy_check_warns_when_the_rate_limit_is_off():
+    result = run_manage(
+        "check", "--deploy", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, FEEDBACK_RATE_LIMIT="off"
+    )
+    assert "feedback.W001" in result.stderr
+    assert "FEEDBACK_RATE_LIMIT" in result.stderr

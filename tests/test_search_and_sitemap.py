@@ -49,6 +49,27 @@ def test_search_survives_odd_page_numbers(client, page_param):
     assert client.get("/ru/search/", {"q": "Глазов", "page": page_param}).status_code == 200
 
 
+@pytest.mark.parametrize("query", ['"', "'", '"unterminated', "\\", "\\'\"", "NEAR(", "*"])
+def test_search_syntax_characters_are_text_not_a_server_error(client, query):
+    # Regression: SQLite's FTS5 took quotes and backslashes as its own syntax and failed.
+    response = client.get("/ru/search/", {"q": query})
+    assert response.status_code == 200
+    assert "найдено страниц: 0" in response.text
+
+
+@pytest.mark.parametrize("query", ["\x00", "a\x00b", "\x00\x1b[31m"])
+def test_search_drops_nul_and_control_characters(client, query):
+    # Regression: PostgreSQL refuses NUL characters in a query; they were a server error.
+    response = client.get("/ru/search/", {"q": query})
+    assert response.status_code == 200
+    assert "\x00" not in response.text and "\x1b" not in response.text
+
+
+def test_search_still_finds_a_word_written_next_to_quotes_and_a_nul(client):
+    response = client.get("/ru/search/", {"q": '"Ассоциация\x00 новаторских'})
+    assert 'href="/ru/about/innovative-cities/"' in response.text
+
+
 def test_empty_search_shows_the_form_only(client):
     response = client.get("/ru/search/")
     assert response.status_code == 200

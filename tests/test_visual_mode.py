@@ -123,6 +123,14 @@ def test_a_foreign_next_goes_to_the_home_page(client, next_url):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize("next_url", ["0", "about/", "ru/about/", "?q=1", "#top"])
+def test_a_relative_next_goes_to_the_home_page(client, next_url):
+    # Regression: a relative address was resolved under /visual-mode/, a page that does not exist.
+    response = client.post("/visual-mode/", {"font": "2", "next": next_url})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
 def test_a_local_next_keeps_its_query(client):
     response = client.post("/visual-mode/", {"font": "2", "next": "/ru/search/?q=%D0%93"})
     assert response.headers["Location"] == "/ru/search/?q=%D0%93"

@@ -162,6 +162,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Page editors build long StreamFields; Django's default of 1000 fields is too low.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A multipart body cut short is refused (400) instead of being read as complete; then Django's own.
+FILE_UPLOAD_HANDLERS = [
+    "feedback.uploads.CompleteBodyUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -206,9 +212,15 @@ FEEDBACK_PHOTO_MAX_BYTES = 10 * 1024 * 1024
 FEEDBACK_PHOTO_MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 FEEDBACK_PHOTO_MAX_SIDE = 2560
 # (reports, seconds) per client address; the header names the real client behind a proxy, if any.
+# FEEDBACK_RATE_LIMIT=off turns the limit off: only for load tests (bench/concurrent_reports.py),
+# and `check --deploy` warns about it.
 FEEDBACK_RATE_LIMIT = (
-    int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
-    int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
+    None
+    if os.environ.get("FEEDBACK_RATE_LIMIT", "").strip().lower() == "off"
+    else (
+        int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
+        int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
+    )
 )
 FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "REMOTE_ADDR")
 FEEDBACK_EMAIL_MAX_ATTEMPTS = 10

@@ -172,6 +172,8 @@ LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_SITE_NAME = _("Официальный портал муниципального образования «Город Глазов»")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the admin loads nothing from other hosts (and leaks no staff e-mail hashes).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -22,3 +24,8 @@ def register_report_photo_url():
 def add_reports_panel(request, panels):
     if report_permission_policy.user_has_permission(request.user, "view"):
         panels.insert(0, ReportsSummaryPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def feedback_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/feedback-admin.css"))

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -59,10 +60,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "site_glazov.security.ContentSecurityPolicyMiddleware",
+    "site_glazov.security.PermissionsPolicyMiddleware",
+    "site_glazov.security.AdminInlineScriptNonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "feedback.middleware.RequestBodyLimitMiddleware",
     # Before the session: a page served from the cache never reads or writes a session.
@@ -178,6 +183,8 @@ LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_SITE_NAME = _("Официальный портал муниципального образования «Город Глазов»")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: the admin loads nothing from other hosts (and leaks no staff e-mail hashes).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
@@ -196,6 +203,62 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
             "features": ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
         },
     }
+}
+
+# Security headers in every environment, so the tests and a developer's browser see what production sends
+# (HSTS and HTTPS-only cookies are in production.py). docs/security.md explains each choice.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Public pages: everything from the portal's own address; no inline script, no eval, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# The Wagtail admin (previews included) has a policy of its own: still no inline script but Wagtail's
+# own widget start-ups, which get the request's nonce (site_glazov/security.py); inline styles, which
+# Draftail and wagtail-localize's editor insert from JavaScript; blob: images, the upload thumbnails.
+ADMIN_CSP_PREFIX = "/admin/"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+    },
+}
+# Browser features a city portal never asks for, switched off for the site and anything it frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 LOGGING = {

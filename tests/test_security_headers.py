@@ -18,7 +18,7 @@ from django.test import RequestFactory
 from site_glazov.security import AdminInlineScriptNonceMiddleware, is_wagtail_inline_script
 from tests.feedback_helpers import FORM_URL, form_data
 from tests.helpers import home_page, page_by_slug
-from tests.test_production_settings import run_manage
+from tests.test_production_settings import DATABASE, run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -250,7 +250,9 @@ def test_production_settings_send_the_same_policies():
         "'referrer': s.SECURE_REFERRER_POLICY, 'coop': s.SECURE_CROSS_ORIGIN_OPENER_POLICY, "
         "'nosniff': s.SECURE_CONTENT_TYPE_NOSNIFF, 'middleware': s.MIDDLEWARE}, default=repr))"
     )
-    result = run_manage("shell", "-v", "0", "-c", code, SECRET_KEY="a-test-only-secret-" + "x" * 50)
+    result = run_manage(
+        "shell", "-v", "0", "-c", code, SECRET_KEY="a-test-only-secret-" + "x" * 50, DATABASE_URL=DATABASE
+    )
     assert result.returncode == 0, result.stderr
     production = json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -13,6 +13,10 @@ keepalive = 5
 # Restart workers now and then so a slow leak can never take the site down.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# Load Django once in the master: workers fork ready, so a restarted worker (max_requests) serves
+# at once instead of importing the site again under load. A new release needs a full restart
+# (systemctl restart glazov), not a HUP reload, as docs/operations.md says.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")

@@ -113,8 +113,13 @@ def site_server(_site_server, django_db_blocker):
     demo content stays; what a browser test submits stays too. The test itself may read and
     write the database as well (committed at once, no rollback).
     """
+    from django.db import connection
+
     with django_db_blocker.unblock():
         yield _site_server
+        # The test's own queries ran on a connection of their own: left open, it would keep
+        # PostgreSQL from dropping the test database when the session ends.
+        connection.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import wagtail_localize
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -18,7 +19,7 @@ from django.test import RequestFactory
 from site_glazov.security import AdminInlineScriptNonceMiddleware, is_wagtail_inline_script
 from tests.feedback_helpers import FORM_URL, form_data
 from tests.helpers import home_page, page_by_slug
-from tests.test_production_settings import DATABASE, run_manage
+from tests.test_production_settings import DATABASE, STRONG_SECRET, production_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,15 @@ def test_public_responses_carry_the_strict_policy_and_the_other_headers(client, 
     assert_public_policy(csp(response))
     assert_common_headers(response)
     assert executable_inline_scripts(response.content.decode()) == []
+
+
+def test_a_page_served_from_the_page_cache_carries_the_same_headers(client):
+    first = client.get(NEWS_ITEM)
+    second = client.get(NEWS_ITEM)
+    assert second.headers["X-Cache"] == "HIT"
+    assert csp(second) == csp(first)
+    assert_public_policy(csp(second))
+    assert_common_headers(second)
 
 
 def test_the_feedback_form_sent_with_errors_keeps_the_policy_and_has_no_inline_script(client):
@@ -242,36 +252,20 @@ def test_the_known_wagtail_localize_script_still_has_the_recognised_digest():
     assert is_wagtail_inline_script(texts[0]), b64encode(hashlib.sha256(texts[0].encode()).digest())
 
 
+SECURITY_SETTINGS = [
+    "CONTENT_SECURITY_POLICY",
+    "ADMIN_CONTENT_SECURITY_POLICY",
+    "ADMIN_CSP_PREFIX",
+    "PERMISSIONS_POLICY",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "MIDDLEWARE",
+]
+
+
 def test_production_settings_send_the_same_policies():
-    code = (
-        "import json; from django.conf import settings as s; print(json.dumps({"
-        "'public': s.CONTENT_SECURITY_POLICY, 'admin': s.ADMIN_CONTENT_SECURITY_POLICY, "
-        "'admin_prefix': s.ADMIN_CSP_PREFIX, 'permissions': s.PERMISSIONS_POLICY, "
-        "'referrer': s.SECURE_REFERRER_POLICY, 'coop': s.SECURE_CROSS_ORIGIN_OPENER_POLICY, "
-        "'nosniff': s.SECURE_CONTENT_TYPE_NOSNIFF, 'middleware': s.MIDDLEWARE}, default=repr))"
-    )
-    result = run_manage(
-        "shell", "-v", "0", "-c", code, SECRET_KEY="a-test-only-secret-" + "x" * 50, DATABASE_URL=DATABASE
-    )
-    assert result.returncode == 0, result.stderr
-    production = json.loads(result.stdout.strip().splitlines()[-1])
-
-    from django.conf import settings
-
-    here = json.loads(
-        json.dumps(
-            {
-                "public": settings.CONTENT_SECURITY_POLICY,
-                "admin": settings.ADMIN_CONTENT_SECURITY_POLICY,
-                "admin_prefix": settings.ADMIN_CSP_PREFIX,
-                "permissions": settings.PERMISSIONS_POLICY,
-                "referrer": settings.SECURE_REFERRER_POLICY,
-                "coop": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
-                "nosniff": settings.SECURE_CONTENT_TYPE_NOSNIFF,
-                "middleware": settings.MIDDLEWARE,
-            },
-            default=repr,
-        )
-    )
+    production = production_settings(SECURITY_SETTINGS, SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE)
+    here = json.loads(json.dumps({name: getattr(settings, name) for name in SECURITY_SETTINGS}, default=str))
     assert production == here
-    assert "site_glazov.security.ContentSecurityPolicyMiddleware" in production["middleware"]
+    assert "site_glazov.security.ContentSecurityPolicyMiddleware" in production["MIDDLEWARE"]

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
 from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
@@ -71,14 +70,6 @@ def watched(browser):
     )
     yield result
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _close_the_tests_own_connection():
-    """Close the database connection this test's code opened (not the server's): left open, it keeps
-    PostgreSQL from dropping the test database when these tests end the session."""
-    yield
-    connection.close()
 
 
 def staff_user(username, group_name):

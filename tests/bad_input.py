@@ -1,5 +1,6 @@
 """Hypothesis strategies and helpers for the bad-input tests: what a broken client or a bot may send."""
 
+import os
 import re
 
 from hypothesis import HealthCheck
@@ -11,9 +12,12 @@ ALLOWED_STATUSES = {200, 302, 303, 400, 404, 405, 413, 429}
 
 # Bounded so all the bad-input tests together stay within a minute or two. The pytest-django
 # fixtures (client, settings) are function-scoped: each example reuses them on purpose and
-# checks its own before/after counts.
+# checks its own before/after counts. The same examples every run, so CI passes or fails as the
+# developer's run did; HYPOTHESIS_EXPLORE=1 draws new ones (and more) to hunt for bugs.
+EXPLORE = os.environ.get("HYPOTHESIS_EXPLORE") == "1"
 FUZZ = hypothesis_settings(
-    max_examples=30,
+    max_examples=300 if EXPLORE else 30,
+    derandomize=not EXPLORE,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,

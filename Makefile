@@ -28,20 +28,25 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
 .PHONY: install
 install: $(VENV)/.runtime-installed ## Create .venv and install the site's dependencies
 
+# $(call debian_packages,command:package ...): install the packages whose command is missing
+# (as root), or say which apt-get command to run.
+define debian_packages
+@missing=""; \
+for pair in $(1); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+if [ -n "$$missing" ]; then \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "Missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	fi; \
+fi
+endef
+
 .PHONY: system-deps
 system-deps: ## Install Debian's Chromium and gettext when missing (as root; never `playwright install`)
-	@missing=""; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing Debian packages:$$missing"; \
-			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-		else \
-			echo "Missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; exit 1; \
-		fi; \
-	fi
+	$(call debian_packages,chromium:chromium msgfmt:gettext)
 
 .PHONY: messages
 messages: $(VENV)/.runtime-installed ## Compile the interface translations (locale/*/LC_MESSAGES/django.po)
@@ -78,18 +83,7 @@ test: $(VENV)/.test-installed system-deps lint check ## Set up and run every tes
 
 .PHONY: bench-deps
 bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the benchmark
-	@missing=""; \
-	command -v wrk >/dev/null || missing="$$missing wrk"; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing Debian packages:$$missing"; \
-			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-		else \
-			echo "Missing Debian packages:$$missing. Run: sudo apt-get install -y$$missing" >&2; exit 1; \
-		fi; \
-	fi
+	$(call debian_packages,wrk:wrk msgfmt:gettext)
 
 .PHONY: bench
 bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md

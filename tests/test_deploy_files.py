@@ -13,6 +13,8 @@ import pytest
 from django.conf import settings
 from django.core.management import get_commands
 
+from tests.test_production_settings import run_manage
+
 BASE = settings.BASE_DIR
 DEPLOY = BASE / "deploy"
 ENV_EXAMPLE = DEPLOY / "env.example"
@@ -76,17 +78,8 @@ def test_the_example_is_plain_key_value_lines_that_systemd_and_the_scripts_read_
 
 
 def test_the_example_passes_the_deployment_checks():
-    test_only = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    environment = {key: value for key, value in os.environ.items() if key not in test_only}
-    environment.update(example(), SECRET_KEY="deploy-files-test-" + "s3cr3t" * 10)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        env=environment,
-        cwd=BASE,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    result = run_manage(
+        "check", "--deploy", **{**example(), "SECRET_KEY": "deploy-files-test-" + "s3cr3t" * 10}
     )
     assert result.returncode == 0, result.stderr
     assert "no issues (0 silenced)" in result.stdout

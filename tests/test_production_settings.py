@@ -33,6 +33,19 @@ def run_manage(*args, **env):
     )
 
 
+def run_production_python(code, *args, **env):
+    """Run ``code`` in a fresh interpreter with the production settings and ``env``."""
+    return subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", code, *args],
+        env=production_env(**env),
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def production_settings(names, **env):
     """Import the production settings in a fresh interpreter with ``env``; return the named values."""
     code = (
@@ -41,15 +54,7 @@ def production_settings(names, **env):
         "names = sys.argv[1:]\n"
         "print(json.dumps({name: getattr(settings, name) for name in names}, default=str))\n"
     )
-    result = subprocess.run(  # noqa: S603 - our own settings module
-        [sys.executable, "-c", code, *names],
-        env=production_env(**env),
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_production_python(code, *names, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -203,14 +208,11 @@ def test_the_redis_cache_works_with_the_installed_client():
         "print(cache.get('production-settings-test'))\n"
         "cache.delete('production-settings-test')\n"
     )
-    result = subprocess.run(  # noqa: S603 - our own settings module
-        [sys.executable, "-c", "import django; django.setup()\n" + code],
-        env=production_env(SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, REDIS_URL=redis_url),
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = run_production_python(
+        "import django; django.setup()\n" + code,
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        REDIS_URL=redis_url,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
@@ -233,20 +235,13 @@ def test_a_server_error_is_logged_to_stderr_and_mailed_to_the_administrators():
         "message = mail.outbox[0]\n"
         "print(message.to, message.subject)\n"
     )
-    result = subprocess.run(  # noqa: S603 - our own settings module
-        [sys.executable, "-c", code],
-        env=production_env(
-            SECRET_KEY=STRONG_SECRET,
-            DATABASE_URL=DATABASE,
-            ALLOWED_HOSTS="testserver",
-            ADMINS="ops@example.test",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        ),
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = run_production_python(
+        code,
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        ALLOWED_HOSTS="testserver",
+        ADMINS="ops@example.test",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     assert result.returncode == 0, result.stderr
     assert "ERROR django.request: Internal Server Error: /ru/broken/" in result.stderr

@@ -717,9 +717,13 @@ def verdict_rows(record):
         cached = cached_results.get(target.key, {})
         if cached.get("rps") and static_rps:
             ratio = cached["rps"] / static_rps
-            speed = f"{yes_no(ratio >= CACHED_TO_STATIC)} ({ratio:.2f}×)"
-            if not cached.get("x_cache"):
-                speed += ", кэша страниц нет (нет X-Cache)"
+            if cached.get("x_cache") == "BYPASS":
+                # The feedback form is personal (CSRF token, Cache-Control: private) by design.
+                speed = f"не относится: страница не кэшируется, X-Cache: BYPASS ({ratio:.2f}×)"
+            else:
+                speed = f"{yes_no(ratio >= CACHED_TO_STATIC)} ({ratio:.2f}×)"
+                if not cached.get("x_cache"):
+                    speed += ", кэша страниц нет (нет X-Cache)"
         else:
             speed = "не замерено"
         probe = record["probes"]["uncached"]["pages"][target.key]

@@ -7,6 +7,8 @@ afterwards (see pytest_runtest_teardown), so no test depends on the order tests 
 
 import json
 import os
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 from pytest_django.live_server_helper import LiveServer
@@ -162,3 +164,19 @@ def _source_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# The Redis database number the site itself never uses; .ci/run and the machine start a server.
+LOCAL_REDIS = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """REDIS_URL, else the local Redis; the test is skipped (saying why) only if no server answers."""
+    url = os.environ.get("REDIS_URL", LOCAL_REDIS)
+    address = urlsplit(url)
+    try:
+        socket.create_connection((address.hostname, address.port or 6379), timeout=2).close()
+    except OSError:
+        pytest.skip(f"no Redis server at {url}: .ci/run starts one; set REDIS_URL to use another")
+    return url

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from bench.run import (
+    TARGETS,
     Transfer,
     css_fonts,
     duration_ms,
@@ -16,6 +17,7 @@ from bench.run import (
     page_assets,
     parse_wrk,
     unicode_ranges,
+    verdict_rows,
 )
 
 # Printed by Debian's wrk 4.1.0 (`wrk --latency`) against a small file.
@@ -148,3 +150,31 @@ def test_home_transfer_adds_up_every_file_and_what_a_browser_fetches():
         Transfer("font", "/static/latin-ext.woff2", 27_000, 26_800, 26_800, "—", used=False),
     ]
     assert home_transfer_totals(transfers) == {"referenced": 94_200, "fetched": 67_200}
+
+
+def _record(cached_results):
+    pages = {"warm": {"queries": 10, "status": 200}, "cold": {"queries": 18, "status": 200}}
+    return {
+        "results": {"cached": cached_results},
+        "probes": {"uncached": {"pages": {target.key: pages for target in TARGETS[1:]}}},
+        "urls": {target.key: f"/ru/{target.key}/" for target in TARGETS[1:]},
+    }
+
+
+def test_cached_pages_are_held_to_the_ratio_and_the_never_cached_form_is_not():
+    record = _record(
+        {
+            "static": {"rps": 2000.0},
+            "home": {"rps": 1500.0, "x_cache": "HIT"},
+            "news": {"rps": 1300.0, "x_cache": "HIT"},
+            "registry": {"rps": 1800.0},
+            "feedback": {"rps": 60.0, "x_cache": "BYPASS"},
+        }
+    )
+    speed = {row[0]: row[2] for row in verdict_rows(record)}
+    labels = {target.key: target.label for target in TARGETS}
+    assert speed[labels["home"]] == "да (0.75×)"
+    assert speed[labels["news"]] == "нет (0.65×)"
+    assert speed[labels["registry"]] == "да (0.90×), кэша страниц нет (нет X-Cache)"
+    assert speed[labels["feedback"]] == "не относится: страница не кэшируется, X-Cache: BYPASS (0.03×)"
+    assert speed[labels["search"]] == "не замерено"

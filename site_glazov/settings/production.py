@@ -56,7 +56,7 @@ if Path(FEEDBACK_PRIVATE_ROOT).resolve().is_relative_to(Path(MEDIA_ROOT).resolve
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "site_glazov.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "glazov",
         }

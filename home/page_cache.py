@@ -1,5 +1,8 @@
 """The page cache: whole public responses kept for anonymous visitors in Django's default cache.
 
+It is the first middleware: an entry is the finished response, with the security headers the
+middlewares below it added, and a hit is answered before any of them runs.
+
 An entry is keyed by scheme, host, path with query string, language and the visitor's
 visual mode, and stamped with the cache "generation" current when its page was rendered.
 Anything that changes what visitors see starts a new generation (purge_page_cache, wired in
@@ -25,8 +28,9 @@ ENTRY_KEY_PREFIX = "glazov:pages:entry:"
 HEADER = "X-Cache"
 HIT, MISS, BYPASS = "HIT", "MISS", "BYPASS"
 
-# Never cached: the admin (and its previews), documents (may be private), the visual mode switch.
-SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/visual-mode/")
+# Never cached: the admin (and its previews), documents (may be private), the visual mode switch;
+# static files and media are whitenoise's and nginx's, so they skip the cache without a lookup.
+SKIPPED_PATH_PREFIXES = ("/admin/", "/documents/", "/visual-mode/", settings.STATIC_URL, settings.MEDIA_URL)
 # Cookies that mean the page may be personal: a session (logged in, a sent report, a page
 # password) or messages waiting to be shown.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -34,6 +38,8 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # cached page depends on, since requests with personal cookies are not cached) and the language.
 KEYED_VARY = {"cookie", "accept-language"}
 PRIVATE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+# A policy with a nonce is good for one response only (django-csp adds one when a template uses it).
+CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
 def _new_generation():
@@ -67,6 +73,9 @@ def request_is_cacheable(request):
         and not request.path.startswith(SKIPPED_PATH_PREFIXES)
         and not any(name in request.COOKIES for name in PERSONAL_COOKIES)
         and "Authorization" not in request.headers
+        # A GET with a body is left to the middlewares below (RequestBodyLimitMiddleware answers 413).
+        and request.META.get("CONTENT_LENGTH", "") in ("", "0")
+        and "Transfer-Encoding" not in request.headers
     )
 
 
@@ -87,7 +96,7 @@ def response_is_cacheable(response, language):
     """Whether a response is the same for every anonymous visitor with this key.
 
     Only complete 200 responses that set no cookie, allow shared caching, vary on nothing the
-    key leaves out and are in the key's language.
+    key leaves out, carry no CSP nonce and are in the key's language.
     """
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -99,6 +108,8 @@ def response_is_cacheable(response, language):
         return False
     vary = {field.strip().lower() for field in cc_delim_re.split(response.get("Vary", "")) if field.strip()}
     if not vary <= KEYED_VARY:
+        return False
+    if any("'nonce-" in response.get(header, "") for header in CSP_HEADERS):
         return False
     return response.get("Content-Language", language) == language
 
@@ -122,8 +133,8 @@ def _from_entry(entry):
 class PageCacheMiddleware:
     """Serves anonymous visitors' GET and HEAD requests from the page cache, and fills it.
 
-    It sits before the session middleware: a hit returns before anything reads the session,
-    the user or the CSRF cookie. Every response it passes gets X-Cache: HIT, MISS (rendered
+    It comes first in MIDDLEWARE: a hit returns before anything reads the session, the user or
+    the CSRF cookie, and carries the security headers stored with the page. Every response it passes gets X-Cache: HIT, MISS (rendered
     and stored; for HEAD, only rendered) or BYPASS (not for the cache). With
     PAGE_CACHE_SECONDS = 0 it is switched off and adds nothing.
     """

@@ -64,14 +64,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit is the stored finished response (security headers included) and returns before
+    # any session, user or CSRF cookie is read. It skips static files, media and the admin.
+    "home.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "site_glazov.security.ContentSecurityPolicyMiddleware",
     "site_glazov.security.PermissionsPolicyMiddleware",
     "site_glazov.security.AdminInlineScriptNonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "feedback.middleware.RequestBodyLimitMiddleware",
-    # Before the session: a page served from the cache never reads or writes a session.
-    "home.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -10,9 +10,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
-# Restart workers now and then so a slow leak can never take the site down.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Restart workers now and then so a slow leak can never take the site down, but rarely: a restart
+# forks the preloaded site again and the new worker copies its memory page by page. At 2000
+# requests a worker restarted every few seconds under load and the site served half as many
+# requests per second (docs/performance.md); at 20000 that is once an hour on an ordinary day.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 # Load Django once in the master: workers fork ready, so a restarted worker (max_requests) serves
 # at once instead of importing the site again under load. A new release needs a full restart
 # (systemctl restart glazov), not a HUP reload, as docs/operations.md says.

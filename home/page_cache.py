@@ -3,6 +3,11 @@
 It is the first middleware: an entry is the finished response, with the security headers the
 middlewares below it added, and a hit is answered before any of them runs.
 
+Each worker process also keeps the pages it served lately in its own memory (LocalPages), so a
+popular page under load is answered without a round trip to Redis. A worker trusts the generation
+it last read for PAGE_CACHE_LOCAL_SECONDS (1 s), so a purge made in another worker reaches it at
+most that much later; a purge in its own process reaches it at once.
+
 An entry is keyed by scheme, host, path with query string, language and the visitor's
 visual mode, and stamped with the cache "generation" current when its page was rendered.
 Anything that changes what visitors see starts a new generation (purge_page_cache, wired in
@@ -11,7 +16,9 @@ after PAGE_CACHE_SECONDS. docs/page-cache.md explains it for operators.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +51,7 @@ CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 def _new_generation():
     cache.set(GENERATION_KEY, time.time_ns(), None)
+    local_pages.forget_generation()
 
 
 def purge_page_cache(**kwargs):
@@ -117,6 +125,7 @@ def response_is_cacheable(response, language):
 def _stored(response, generation):
     return {
         "generation": generation,
+        "stored_at": time.time(),
         "content": response.content,
         "headers": [(name, value) for name, value in response.items() if name != HEADER],
     }
@@ -130,18 +139,88 @@ def _from_entry(entry):
     return response
 
 
+class LocalPages:
+    """The pages this worker process served lately, and the generation it last read from the cache.
+
+    Bounded by size (oldest used dropped first). An entry is served only while the generation
+    read at most ``trust_seconds`` ago still equals the entry's, and never after the entry's
+    PAGE_CACHE_SECONDS are over.
+    """
+
+    max_bytes = 16 * 1024 * 1024
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+        self._bytes = 0
+        self._generation = None
+        self._generation_read_at = float("-inf")
+
+    def forget_generation(self):
+        """A purge in this process: ask the shared cache before the next local hit."""
+        with self._lock:
+            self._generation = None
+            self._generation_read_at = float("-inf")
+
+    def remember_generation(self, generation, read_at):
+        with self._lock:
+            self._generation = generation
+            self._generation_read_at = read_at
+
+    def get(self, key, trust_seconds, timeout):
+        with self._lock:
+            if time.monotonic() - self._generation_read_at >= trust_seconds:
+                return None
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry["generation"] != self._generation or time.time() - entry["stored_at"] >= timeout:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        size = len(entry["content"])
+        if size > self.max_bytes // 4:
+            return  # one huge export must not push out most pages
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+            self._generation = None
+            self._generation_read_at = float("-inf")
+
+    def _drop(self, key):
+        self._bytes -= len(self._entries.pop(key)["content"])
+
+
+local_pages = LocalPages()
+
+
 class PageCacheMiddleware:
     """Serves anonymous visitors' GET and HEAD requests from the page cache, and fills it.
 
     It comes first in MIDDLEWARE: a hit returns before anything reads the session, the user or
-    the CSRF cookie, and carries the security headers stored with the page. Every response it passes gets X-Cache: HIT, MISS (rendered
+    the CSRF cookie, and carries the security headers stored with the page. Every response it
+    passes gets X-Cache: HIT (from this process's memory or the shared cache), MISS (rendered
     and stored; for HEAD, only rendered) or BYPASS (not for the cache). With
-    PAGE_CACHE_SECONDS = 0 it is switched off and adds nothing.
+    PAGE_CACHE_SECONDS = 0 it is switched off and adds nothing; with PAGE_CACHE_LOCAL_SECONDS = 0
+    every hit asks the shared cache.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.timeout = settings.PAGE_CACHE_SECONDS
+        self.trust_seconds = settings.PAGE_CACHE_LOCAL_SECONDS
         if not self.timeout:
             raise MiddlewareNotUsed
 
@@ -158,10 +237,20 @@ class PageCacheMiddleware:
             response[HEADER] = BYPASS
             return response
 
+        if self.trust_seconds:
+            entry = local_pages.get(key, self.trust_seconds, self.timeout)
+            if entry is not None:
+                return _from_entry(entry)
+
+        read_at = time.monotonic()
         found = cache.get_many([GENERATION_KEY, key])
         generation = _current_generation(found)
+        if self.trust_seconds:
+            local_pages.remember_generation(generation, read_at)
         entry = found.get(key)
         if entry is not None and entry["generation"] == generation:
+            if self.trust_seconds:
+                local_pages.put(key, entry)
             return _from_entry(entry)
 
         response = self.get_response(request)
@@ -170,6 +259,9 @@ class PageCacheMiddleware:
             return response
         # A HEAD response is served by the server without its body: store GET ones only.
         if request.method == "GET":
-            cache.set(key, _stored(response, generation), self.timeout)
+            entry = _stored(response, generation)
+            cache.set(key, entry, self.timeout)
+            if self.trust_seconds:
+                local_pages.put(key, entry)
         response[HEADER] = MISS
         return response

@@ -149,10 +149,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: a rolled-back test must not leave its menu behind."""
+    """Each test starts with an empty cache: a rolled-back test must not leave its menu behind,
+    nor a page in this process's own page memory."""
     from django.core.cache import cache
 
+    from home.page_cache import local_pages
+
     cache.clear()
+    local_pages.clear()
 
 
 @pytest.fixture(autouse=True)

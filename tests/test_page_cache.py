@@ -511,7 +511,9 @@ def test_response_rules():
     redirect = response()
     redirect.status_code = 301
     assert not page_cache.response_is_cacheable(redirect, "ru")
-    assert page_cache.response_is_cacheable(response(**{"Content-Security-Policy": "script-src 'self'"}), "ru")
+    assert page_cache.response_is_cacheable(
+        response(**{"Content-Security-Policy": "script-src 'self'"}), "ru"
+    )
     for header in ("Content-Security-Policy", "Content-Security-Policy-Report-Only"):
         with_nonce = response(**{header: "script-src 'self' 'nonce-Zm9vYmFy'"})
         assert not page_cache.response_is_cacheable(with_nonce, "ru"), header
@@ -525,7 +527,9 @@ def test_a_page_whose_policy_carries_a_nonce_is_never_stored(client, monkeypatch
     from csp.constants import NONCE
 
     directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
-    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}}
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**directives, "script-src": [*directives["script-src"], NONCE]}
+    }
     original = InfoPage.serve
 
     def serve_using_the_nonce(self, request, *args, **kwargs):
@@ -568,3 +572,78 @@ def test_a_hit_carries_the_security_headers_of_production(client, settings):
     plain = client.get("/ru/about/")
     assert state(plain) == "MISS", "an http request never gets the https entry"
     assert "Strict-Transport-Security" not in plain.headers
+
+
+# This worker's own memory of pages (LocalPages)
+
+
+def count_shared_lookups(monkeypatch):
+    from django.core.cache import cache
+
+    lookups = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: lookups.append(keys) or original(keys))
+    return lookups
+
+
+def test_a_popular_page_is_served_from_the_workers_memory(client, monkeypatch):
+    assert state(client.get("/ru/about/")) == "MISS"
+    lookups = count_shared_lookups(monkeypatch)
+    for _ in range(3):
+        hit = client.get("/ru/about/")
+        assert (state(hit), hit.status_code) == ("HIT", 200)
+    assert lookups == [], "no round trip to the shared cache"
+
+
+def test_with_zero_local_seconds_every_hit_asks_the_shared_cache(client, monkeypatch, settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    resident = visitor()
+    resident.get("/ru/about/")
+    lookups = count_shared_lookups(monkeypatch)
+    assert [state(resident.get("/ru/about/")) for _ in range(3)] == ["HIT"] * 3
+    assert len(lookups) == 3
+
+
+def test_a_purge_in_another_worker_reaches_this_one_within_the_local_seconds(client, settings):
+    """Another gunicorn worker's purge only changes the generation in the shared cache."""
+    page = new_info_page("Отключение воды")
+    assert state(client.get("/ru/water/")) == "MISS"
+    InfoPage.objects.filter(pk=page.pk).update(title="Вода будет с 1 июня")  # no signal in this process
+    page_cache.cache.set(page_cache.GENERATION_KEY, time.time_ns(), None)
+
+    now = time.monotonic()
+    with mock.patch(
+        "home.page_cache.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS / 2
+    ):
+        assert state(client.get("/ru/water/")) == "HIT"
+    with mock.patch("home.page_cache.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS):
+        after = client.get("/ru/water/")
+    assert state(after) == "MISS"
+    assert "Вода будет с 1 июня" in after.text
+
+
+def test_the_workers_memory_is_bounded_and_drops_the_longest_unused_page(monkeypatch):
+    pages = page_cache.LocalPages()
+    monkeypatch.setattr(pages, "max_bytes", 16 * 1000)
+    pages.remember_generation(7, time.monotonic())
+
+    def entry(size):
+        return {"generation": 7, "stored_at": time.time(), "content": b"x" * size, "headers": []}
+
+    for name in "abcd":
+        pages.put(name, entry(4000))
+    assert pages.get("a", 1, 300) is not None  # "a" is used again, so "b" is now the oldest
+    pages.put("e", entry(4000))
+    assert [name for name in "abcde" if pages.get(name, 1, 300)] == ["a", "c", "d", "e"]
+    pages.put("huge", entry(4001))  # more than a quarter of the memory: never kept
+    assert pages.get("huge", 1, 300) is None
+    assert pages._bytes == 16000
+
+
+def test_a_page_in_the_workers_memory_ends_with_page_cache_seconds(settings):
+    pages = page_cache.LocalPages()
+    pages.remember_generation(7, time.monotonic())
+    pages.put("old", {"generation": 7, "stored_at": time.time() - 301, "content": b"x", "headers": []})
+    pages.put("new", {"generation": 7, "stored_at": time.time() - 299, "content": b"x", "headers": []})
+    assert pages.get("old", 1, 300) is None
+    assert pages.get("new", 1, 300) is not None

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
 
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]

@@ -161,6 +161,9 @@ CACHES = {
 # Public pages are kept for anonymous visitors this many seconds (0: no page cache);
 # publishing or changing anything they show drops them at once (docs/page-cache.md).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Each worker also keeps recent pages in its own memory and checks the shared cache for a purge
+# at most this often (0: on every request); a purge reaches every worker within this time.
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@glazov-gov.ru")

@@ -28,11 +28,13 @@ $(VENV)/.test-installed: requirements.txt requirements-test.txt | $(BIN)/python
 .PHONY: install
 install: $(VENV)/.runtime-installed ## Create .venv and install the site's dependencies
 
-# $(call debian_packages,command:package ...): install the packages whose command is missing
-# (as root), or say which apt-get command to run.
+# $(call debian_packages,command-or-file:package ...): install the packages whose command (or
+# file, given as an absolute path) is missing (as root), or say which apt-get command to run.
 define debian_packages
 @missing=""; \
-for pair in $(1); do command -v "$${pair%%:*}" >/dev/null || missing="$$missing $${pair#*:}"; done; \
+for pair in $(1); do \
+	command -v "$${pair%%:*}" >/dev/null || test -e "$${pair%%:*}" || missing="$$missing $${pair#*:}"; \
+done; \
 if [ -n "$$missing" ]; then \
 	if [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian packages:$$missing"; \
@@ -44,9 +46,16 @@ if [ -n "$$missing" ]; then \
 fi
 endef
 
+# tests/test_deploy_files.py checks deploy/nginx.conf with `nginx -t` and never starts nginx (on a
+# machine with systemd Debian starts it after installing; `systemctl disable --now nginx` stops it).
+NGINX_MODULES := /usr/lib/nginx/modules
+NGINX_FOR_TESTS := /usr/sbin/nginx:nginx \
+	$(NGINX_MODULES)/ngx_http_brotli_filter_module.so:libnginx-mod-http-brotli-filter \
+	$(NGINX_MODULES)/ngx_http_brotli_static_module.so:libnginx-mod-http-brotli-static
+
 .PHONY: system-deps
-system-deps: ## Install Debian's Chromium and gettext when missing (as root; never `playwright install`)
-	$(call debian_packages,chromium:chromium msgfmt:gettext)
+system-deps: ## Install Debian's Chromium, gettext and nginx when missing (as root; never `playwright install`)
+	$(call debian_packages,chromium:chromium msgfmt:gettext $(NGINX_FOR_TESTS))
 
 .PHONY: messages
 messages: $(VENV)/.runtime-installed ## Compile the interface translations (locale/*/LC_MESSAGES/django.po)

@@ -449,6 +449,8 @@ def task_probe(args):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from home.page_cache import local_pages
+
     def get(url):
         # A fresh client each time: no cookie from an earlier response, as with wrk.
         client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
@@ -466,6 +468,7 @@ def task_probe(args):
     for key, url in urls.items():
         get(url)  # image renditions are made on the first view ever; measure what follows
         cache.clear()
+        local_pages.clear()  # and this process's own memory of pages
         cold, _ = get(url)
         warm, response = get(url)
         pages[key] = {"url": url, "cold": cold, "warm": warm}
@@ -839,10 +842,12 @@ def report(record):
         "машине, что и сайт.",
         f"- Статический файл: `{record['urls']['static']}` — копия HTML главной страницы "
         f"({kb(record['static_bytes'])} КБ), его отдаёт whitenoise. Страницы и этот файл отдаются без "
-        "сжатия (wrk не присылает Accept-Encoding), так что сравниваются ответы одного размера.",
-        "- «Без кэша страниц» — gunicorn с `PAGE_CACHE_SECONDS=0`; «с кэшем страниц» — с настройкой "
-        "по умолчанию, каждая страница прогрета перед замером. X-Cache — заголовок ответа после "
-        "прогрева; «—» — заголовка нет.",
+        "сжатия (wrk не присылает Accept-Encoding); размер каждого ответа — в столбце «Ответ, КБ».",
+        "- «Без кэша страниц» — gunicorn с `PAGE_CACHE_SECONDS=0`; «с кэшем страниц» — с настройками "
+        "по умолчанию (`PAGE_CACHE_SECONDS=300`, `PAGE_CACHE_LOCAL_SECONDS=1`: повторное попадание "
+        "отдаётся из памяти процесса gunicorn, а сброс кэша процесс сверяет с Redis раз в секунду), "
+        "каждая страница прогрета перед замером. X-Cache — заголовок ответа после прогрева; «—» — "
+        "заголовка нет.",
         "",
         "## Замеры",
         "",

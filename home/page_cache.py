@@ -174,7 +174,8 @@ class LocalPages:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if entry["generation"] != self._generation or time.time() - entry["stored_at"] >= timeout:
+            # Entries stored by an earlier release have no stored_at: they are left to the shared cache.
+            if entry["generation"] != self._generation or time.time() - entry.get("stored_at", 0) >= timeout:
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)

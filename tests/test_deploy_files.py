@@ -130,7 +130,10 @@ def test_nginx_lets_the_app_refuse_oversized_reports_itself():
     assert settings.MAX_REQUEST_BODY_BYTES >= settings.FEEDBACK_MAX_PHOTOS * settings.FEEDBACK_PHOTO_MAX_BYTES
 
 
-@pytest.mark.skipif(not Path("/usr/sbin/nginx").exists(), reason="nginx is not installed here")
+@pytest.mark.skipif(
+    not Path("/usr/sbin/nginx").exists(),
+    reason="nginx is not installed here (`make system-deps` installs it)",
+)
 def test_nginx_accepts_the_site(tmp_path):
     """`nginx -t` on the site, with the certificate and folders moved under a temporary directory."""
     site = NGINX

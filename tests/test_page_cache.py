@@ -647,3 +647,16 @@ def test_a_page_in_the_workers_memory_ends_with_page_cache_seconds(settings):
     pages.put("new", {"generation": 7, "stored_at": time.time() - 299, "content": b"x", "headers": []})
     assert pages.get("old", 1, 300) is None
     assert pages.get("new", 1, 300) is not None
+
+
+def test_the_purge_command_an_operator_runs_after_a_release(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client.get("/ru/about/")
+    assert state(client.get("/ru/about/")) == "HIT"
+    out = StringIO()
+    call_command("purge_page_cache", stdout=out)
+    assert "Кэш страниц сброшен" in out.getvalue()
+    assert state(client.get("/ru/about/")) == "MISS"

@@ -64,19 +64,23 @@ EN = {
 }
 
 
-def ensure_categories(locale):
+def ensure_categories(locale, examples):
     categories = []
     for order, (name, description, email) in enumerate(CATEGORIES, start=1):
         category = ProblemCategory.objects.filter(locale=locale, name=name).first()
         if category is None:
             category = ProblemCategory.objects.create(
-                locale=locale, name=name, description=description, routing_email=email, sort_order=order * 10
+                locale=locale,
+                name=name,
+                description=description,
+                routing_email=email if examples else "",
+                sort_order=order * 10,
             )
         categories.append(category)
     return categories
 
 
-def ensure_feedback_page(home, privacy, contacts):
+def ensure_feedback_page(home, privacy, contacts, examples):
     existing = home.get_children().filter(slug="feedback").first()
     if existing:
         return existing.specific
@@ -88,7 +92,7 @@ def ensure_feedback_page(home, privacy, contacts):
         thank_you_text=THANK_YOU,
         privacy_page=privacy,
         official_appeal_page=contacts,
-        notification_emails="priemnaya@example.org",
+        notification_emails="priemnaya@example.org" if examples else "",
         consent_version="2026-01",
         show_in_menus=True,
     )
@@ -97,15 +101,16 @@ def ensure_feedback_page(home, privacy, contacts):
     return page
 
 
-def load():
+def load(examples=True):
+    """The form page and its problem categories; ``examples`` gives them example.org addresses."""
     source = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     english = Locale.objects.get(language_code="en")
     home = Site.objects.get(is_default_site=True).root_page.specific
     privacy = home.get_children().get(slug="privacy")
     contacts = home.get_children().get(slug="contacts")
-    for category in ensure_categories(source):
+    for category in ensure_categories(source, examples):
         ensure_translated(category, english, EN)
-    page = ensure_feedback_page(home, privacy, contacts)
+    page = ensure_feedback_page(home, privacy, contacts, examples)
     if home.problem_cta_page_id is None:
         home.problem_cta_page = page
         home.save_revision().publish()

@@ -63,3 +63,49 @@ def test_demo_accounts_cover_every_staff_group(settings, django_user_model):
     groups = set(django_user_model.objects.values_list("groups__name", flat=True))
     assert {"Редакторы", "Авторы", "Модераторы обращений", "Переводчики"} <= groups
     assert django_user_model.objects.get(username="translator").check_password("glazov-demo")
+
+
+def test_a_new_production_site_gets_the_structure_without_the_examples(client):
+    """`setup_site` (docs/operations.md): what the demo has, minus its news, decision and addresses."""
+    from feedback.models import FeedbackPage, ProblemCategory
+    from news.models import DecisionKind, DecisionPage, NewsPage, Rubric
+
+    for home in HomePage.objects.exclude(locale__language_code="ru"):
+        home.delete()
+    HomePage.objects.get().delete()  # with every page below it and the site it is the root of
+    for model in (ProblemCategory, Rubric, FooterContacts):  # the kinds of act come with migrations
+        model.objects.all().delete()
+    assert not Page.objects.filter(depth__gt=1).exists()
+
+    out = io.StringIO()
+    call_command("setup_site", stdout=out)
+    assert "Структура портала создана" in out.getvalue()
+
+    assert HomePage.objects.count() == 3
+    assert (NewsPage.objects.count(), DecisionPage.objects.count()) == (0, 0)
+    assert Rubric.objects.filter(locale__language_code="ru").exists()
+    assert DecisionKind.objects.filter(locale__language_code="ru").exists()
+    assert list(
+        FeedbackPage.objects.filter(locale__language_code="ru").values_list("notification_emails", flat=True)
+    ) == [""]
+    categories = ProblemCategory.objects.filter(locale__language_code="ru")
+    assert categories.count() == 5
+    assert set(categories.values_list("routing_email", flat=True)) == {""}
+    for url in (
+        "/ru/",
+        "/ru/news/",
+        "/ru/decisions/",
+        "/ru/feedback/",
+        "/ru/about/",
+        "/en/",
+        "/en/news/",
+        "/udm/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "example.org" not in response.text, url
+        assert "демо" not in response.text.lower(), url
+
+    before = snapshot()
+    call_command("setup_site", stdout=io.StringIO())
+    assert snapshot() == before, "a second run changes nothing"

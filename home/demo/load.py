@@ -123,7 +123,8 @@ def ensure_translated(instance, locale, strings):
     return translate_with_po(instance, locale, strings)
 
 
-def load():
+def load(examples=True):
+    """The tree, sections and footer: all of it is the site's structure, kept without examples too."""
     source, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     home = ensure_home_page(source)
     locales = ensure_locales(source)

@@ -87,7 +87,8 @@ def ensure_news(news_index, rubric, decision):
     return news
 
 
-def load():
+def load(examples=True):
+    """The news feed, the registry and rubrics; with ``examples``, a news item and its decision."""
     source = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     home = Site.objects.get(is_default_site=True).root_page.specific
     rubrics = ensure_rubrics(source)
@@ -95,8 +96,10 @@ def load():
     registry = ensure_child(
         home, DecisionIndexPage, "decisions", show_in_menus=True, **content.DECISION_INDEX
     )
-    decision = ensure_decision(registry)
-    news = ensure_news(news_index, rubrics["gorodskaya-duma"], decision)
+    news = None
+    if examples:
+        decision = ensure_decision(registry)
+        news = ensure_news(news_index, rubrics["gorodskaya-duma"], decision)
 
     for locale in Locale.objects.exclude(pk=source.pk):
         synchronize_tree(source, locale)
@@ -104,7 +107,8 @@ def load():
     if english is not None:
         for page in (news_index, registry):
             ensure_translated(page, english, content.EN)
-        ensure_translated(news, english, content.NEWS_EN)
+        if news is not None:
+            ensure_translated(news, english, content.NEWS_EN)
         for rubric in rubrics.values():
             if rubric.get_translation_or_none(english) is None:
                 ensure_translated(rubric, english, content.EN)

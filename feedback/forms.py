@@ -301,6 +301,24 @@ class ReportForm(forms.Form):
             self.add_error("email", _("Укажите электронную почту или телефон, чтобы мы могли ответить."))
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        # A browser never puts files back into a returned form: say so, or the photos chosen with
+        # this attempt would silently go missing from the report sent after the corrections.
+        chosen = [upload.name for upload in self.files.getlist("photos")] if self.is_bound else []
+        if self._errors and chosen and "photos" not in self._errors:
+            self.add_error(
+                "photos",
+                ngettext(
+                    "Выбранное фото «%(names)s» не сохранилось: браузер не возвращает файлы в форму. "
+                    "Выберите его заново перед отправкой.",
+                    "Выбранные фото (%(count)d: %(names)s) не сохранились: браузер не возвращает файлы "
+                    "в форму. Выберите их заново перед отправкой.",
+                    len(chosen),
+                )
+                % {"count": len(chosen), "names": ", ".join(chosen)},
+            )
+
     def error_links(self):
         """(anchor, message) for the error summary; a group of radios is reached by its first option."""
         links = [("", error) for error in self.non_field_errors()]

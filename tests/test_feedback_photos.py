@@ -167,3 +167,28 @@ def test_photo_is_served_to_moderators_only(client):
     assert "no-store" in response["Cache-Control"]
     assert Image.open(io.BytesIO(b"".join(response.streaming_content))).format == "JPEG"
     assert client.get(f"/media/{photo.image.name}").status_code == 404
+
+
+def test_photos_chosen_with_a_form_that_failed_elsewhere_are_asked_for_again(client):
+    """The browser cannot put files back into the returned form: the resident is told, not left
+    to send the corrected report without them."""
+    response = post_with(client, upload("yama.jpg"), upload("yama-2.jpg"), address="")
+    assert response.status_code == 200
+    assert not ProblemReport.objects.exists()
+    form = response.context["form"]
+    assert "address" in form.errors
+    message = (
+        "Выбранные фото (2: yama.jpg, yama-2.jpg) не сохранились: браузер не возвращает файлы в форму. "
+        "Выберите их заново перед отправкой."
+    )
+    assert form.errors["photos"] == [message]
+    assert ("id_photos", message) in form.error_links()
+    assert response.context["form"]["description"].value() == form_data()["description"]
+
+    one = post_with(client, upload("fonar.jpg"), address="").context["form"].errors["photos"]
+    assert one == [
+        "Выбранное фото «fonar.jpg» не сохранилось: браузер не возвращает файлы в форму. "
+        "Выберите его заново перед отправкой."
+    ]
+    without_photos = client.post(FORM_URL, form_data(address=""))
+    assert "photos" not in without_photos.context["form"].errors

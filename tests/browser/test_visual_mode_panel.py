@@ -281,3 +281,29 @@ def test_forced_colours_keep_the_pressed_state_visible(browser, site_server):
     pressed.focus()
     assert pressed.evaluate("(el) => getComputedStyle(el).outlineStyle") != "none"
     context.close()
+
+
+SCHEME_COLOURS = {
+    # scheme: (text, background) as computed styles give them
+    "white": ("rgb(0, 0, 0)", "rgb(255, 255, 255)"),
+    "black": ("rgb(255, 255, 255)", "rgb(0, 0, 0)"),
+    "blue": ("rgb(6, 52, 98)", "rgb(157, 209, 255)"),
+    "brown": ("rgb(77, 75, 67)", "rgb(247, 243, 214)"),
+}
+
+
+@pytest.mark.parametrize("scheme", SCHEME_COLOURS)
+def test_the_photo_fields_choose_button_takes_the_schemes_colours(browser, site_server, scheme):
+    """axe does not look into ::file-selector-button: in the black scheme it was white on near-white."""
+    context = browser.new_context()
+    context.add_cookies([{"name": "glazov_visual_mode", "value": f"scheme:{scheme}", "url": site_server.url}])
+    page = context.new_page()
+    page.goto(site_server.url + "/ru/feedback/")
+    button = page.locator("#id_photos").evaluate(
+        """(input) => {
+            const style = getComputedStyle(input, "::file-selector-button");
+            return [style.color, style.backgroundColor];
+        }"""
+    )
+    context.close()
+    assert tuple(button) == SCHEME_COLOURS[scheme]

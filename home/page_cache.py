@@ -65,6 +65,7 @@ def purge_page_cache(**kwargs):
 
 
 def _current_generation(found):
+    """The generation in the cache; None if the cache cannot keep one (Redis unreachable)."""
     generation = found.get(GENERATION_KEY)
     if generation is None:  # first request, or the key was evicted: the entries are stale
         cache.add(GENERATION_KEY, time.time_ns(), None)
@@ -246,6 +247,10 @@ class PageCacheMiddleware:
         read_at = time.monotonic()
         found = cache.get_many([GENERATION_KEY, key])
         generation = _current_generation(found)
+        if generation is None:  # without a generation no purge could reach the page: do not keep it
+            response = self.get_response(request)
+            response[HEADER] = BYPASS
+            return response
         if self.trust_seconds:
             local_pages.remember_generation(generation, read_at)
         entry = found.get(key)

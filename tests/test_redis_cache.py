@@ -62,3 +62,71 @@ def test_a_forked_worker_uses_a_connection_of_its_own(redis_cache):
     # The parent's connection is still its own and still works.
     assert redis_cache._cache.get_client().client_id() == parent_connection
     assert redis_cache.get("shared") == "written before the fork"
+
+
+# Redis away: the site goes on without its cache
+
+UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def test_an_unreachable_redis_reads_as_misses_and_drops_writes(caplog):
+    cache = RedisCache(UNREACHABLE, {"OPTIONS": {"socket_connect_timeout": 1}})
+    with caplog.at_level("WARNING", logger="site_glazov.cache"):
+        assert cache.get("page", "default") == "default"
+    assert "Redis cache unavailable" in caplog.text
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.set("a", 1, 30) is None
+    assert cache.add("a", 1, 30) is False
+    assert cache.delete("a") is False
+    assert cache.has_key("a") is False
+    assert cache.set_many({"a": 1}, 30) == ["a"]
+    with pytest.raises(ValueError):
+        cache.incr("a")
+    assert len(caplog.records) == 1, "one warning per outage, not one per call"
+
+
+def test_while_redis_is_away_it_is_not_asked_then_asked_again(redis_url, monkeypatch):
+    from site_glazov import cache as module
+
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    cache.set("a", "kept", 30)
+    client = cache._cache.get_client()
+    calls = []
+    real_mget = client.mget
+
+    def refused(*args, **kwargs):
+        calls.append(args)
+        raise module.RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(client, "mget", refused)
+    assert cache.get_many(["a"]) == {}
+    assert cache.get_many(["a"]) == {}
+    assert len(calls) == 1, "the second call did not go to Redis"
+
+    monkeypatch.setattr(client, "mget", real_mget)
+    now = module.time.monotonic()
+    monkeypatch.setattr(module.time, "monotonic", lambda: now + module.RETRY_AFTER_SECONDS)
+    assert cache.get_many(["a"]) == {"a": "kept"}
+    cache.delete("a")
+
+
+UNREACHABLE_CACHE = {"default": {"BACKEND": "site_glazov.cache.RedisCache", "LOCATION": UNREACHABLE}}
+
+
+@pytest.mark.django_db
+def test_pages_and_reports_still_work_when_redis_is_away(client, settings):
+    """A cache outage slows the site down; it must not answer 500 or lose a resident's report."""
+    from feedback.models import ProblemReport
+    from home.page_cache import local_pages
+    from tests.feedback_helpers import FORM_URL, form_data
+
+    settings.CACHES = UNREACHABLE_CACHE
+    local_pages.clear()
+    for _ in range(2):
+        page = client.get("/ru/")
+        assert (page.status_code, page.headers["X-Cache"]) == (200, "BYPASS")
+    assert client.get("/ru/news/").status_code == 200
+    assert client.get(FORM_URL).status_code == 200
+    sent = client.post(FORM_URL, form_data())
+    assert sent.status_code == 302
+    assert ProblemReport.objects.count() == 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from .base import *  # noqa: F403
 from .base import FEEDBACK_PRIVATE_ROOT, MEDIA_ROOT, env_bool, env_list
@@ -59,6 +61,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "site_glazov.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "glazov",
+            # A Redis that hangs costs a request at most about two seconds; then the site goes on
+            # without the cache for a while (site_glazov/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 1)},
         }
     }
 else:

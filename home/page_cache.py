@@ -3,10 +3,10 @@
 It is the first middleware: an entry is the finished response, with the security headers the
 middlewares below it added, and a hit is answered before any of them runs.
 
-Each worker process also keeps the pages it served lately in its own memory (LocalPages), so a
-popular page under load is answered without a round trip to Redis. A worker trusts the generation
-it last read for PAGE_CACHE_LOCAL_SECONDS (1 s), so a purge made in another worker reaches it at
-most that much later; a purge in its own process reaches it at once.
+Each worker process also keeps the pages it found in the shared cache in its own memory
+(LocalPages), so a popular page under load is answered without a round trip to Redis. A worker
+trusts the generation it last read for PAGE_CACHE_LOCAL_SECONDS (1 s), so a purge made in another
+worker reaches it at most that much later; a purge in its own process reaches it at once.
 
 An entry is keyed by scheme, host, path with query string, language and the visitor's
 visual mode, and stamped with the cache "generation" current when its page was rendered.
@@ -29,6 +29,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language_from_request
 
 from home import visual_mode
+from home.caching import retry_failed_markers, set_marker
 
 GENERATION_KEY = "glazov:pages:generation"
 ENTRY_KEY_PREFIX = "glazov:pages:entry:"
@@ -49,9 +50,10 @@ PRIVATE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
-def _new_generation():
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+def start_new_generation():
+    """Retire every cached page; False if the cache could not be told (it is retried, see set_marker)."""
     local_pages.forget_generation()
+    return set_marker(GENERATION_KEY, time.time_ns)
 
 
 def purge_page_cache(**kwargs):
@@ -60,8 +62,8 @@ def purge_page_cache(**kwargs):
     The second start catches a page rendered from the old content while the change was still
     uncommitted (and so stamped with the first new generation). Usable as a signal receiver.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    start_new_generation()
+    transaction.on_commit(start_new_generation)
 
 
 def _current_generation(found):
@@ -141,30 +143,37 @@ def _from_entry(entry):
 
 
 class LocalPages:
-    """The pages this worker process served lately, and the generation it last read from the cache.
+    """The pages this worker process found in the shared cache lately, and the generation it last read.
 
-    Bounded by size (oldest used dropped first). An entry is served only while the generation
-    read at most ``trust_seconds`` ago still equals the entry's, and never after the entry's
-    PAGE_CACHE_SECONDS are over.
+    Bounded by size, counting body, headers and bookkeeping, and by number (least recently used
+    dropped first). An entry is served only while the generation read at most ``trust_seconds`` ago
+    still equals the entry's, and never after the entry's PAGE_CACHE_SECONDS are over.
     """
 
     max_bytes = 16 * 1024 * 1024
+    max_entries = 2000
+    entry_overhead = 1024  # the dict, the key, the list of headers: measured at about 1 KB
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._entries = OrderedDict()
+        self._entries = OrderedDict()  # key -> (entry, size)
         self._bytes = 0
         self._generation = None
         self._generation_read_at = float("-inf")
+        self._forgotten_at = float("-inf")
 
     def forget_generation(self):
         """A purge in this process: ask the shared cache before the next local hit."""
         with self._lock:
             self._generation = None
             self._generation_read_at = float("-inf")
+            self._forgotten_at = time.monotonic()
 
     def remember_generation(self, generation, read_at):
         with self._lock:
+            # A read that started before a purge here, or before a newer read, is out of date.
+            if read_at < self._forgotten_at or read_at < self._generation_read_at:
+                return
             self._generation = generation
             self._generation_read_at = read_at
 
@@ -172,9 +181,10 @@ class LocalPages:
         with self._lock:
             if time.monotonic() - self._generation_read_at >= trust_seconds:
                 return None
-            entry = self._entries.get(key)
-            if entry is None:
+            item = self._entries.get(key)
+            if item is None:
                 return None
+            entry = item[0]
             # Entries stored by an earlier release have no stored_at: they are left to the shared cache.
             if entry["generation"] != self._generation or time.time() - entry.get("stored_at", 0) >= timeout:
                 self._drop(key)
@@ -183,15 +193,19 @@ class LocalPages:
             return entry
 
     def put(self, key, entry):
-        size = len(entry["content"])
-        if size > self.max_bytes // 4:
-            return  # one huge export must not push out most pages
+        size = (
+            len(entry["content"])
+            + sum(len(name) + len(value) for name, value in entry["headers"])
+            + self.entry_overhead
+        )
         with self._lock:
             if key in self._entries:
                 self._drop(key)
-            self._entries[key] = entry
+            if size > self.max_bytes // 4:
+                return  # one huge export must not push out most pages
+            self._entries[key] = (entry, size)
             self._bytes += size
-            while self._bytes > self.max_bytes:
+            while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
                 self._drop(next(iter(self._entries)))
 
     def clear(self):
@@ -202,7 +216,7 @@ class LocalPages:
             self._generation_read_at = float("-inf")
 
     def _drop(self, key):
-        self._bytes -= len(self._entries.pop(key)["content"])
+        self._bytes -= self._entries.pop(key)[1]
 
 
 local_pages = LocalPages()
@@ -239,6 +253,7 @@ class PageCacheMiddleware:
             response[HEADER] = BYPASS
             return response
 
+        retry_failed_markers()
         if self.trust_seconds:
             entry = local_pages.get(key, self.trust_seconds, self.timeout)
             if entry is not None:
@@ -265,9 +280,8 @@ class PageCacheMiddleware:
             return response
         # A HEAD response is served by the server without its body: store GET ones only.
         if request.method == "GET":
-            entry = _stored(response, generation)
-            cache.set(key, entry, self.timeout)
-            if self.trust_seconds:
-                local_pages.put(key, entry)
+            # Into the shared cache only: a page joins this worker's memory when it is asked for
+            # again, so a stream of one-off addresses cannot fill that memory.
+            cache.set(key, _stored(response, generation), self.timeout)
         response[HEADER] = MISS
         return response

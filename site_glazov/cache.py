@@ -7,21 +7,21 @@ holds no connection of its own (it borrows one from the pool for each command) a
 share between threads. After a fork the pool notices the new process and opens new connections,
 so gunicorn's preloaded workers never share a socket.
 
-Redis is only a cache here, so its outage must not take the site down: when it cannot be reached,
-reads miss, writes are dropped, a warning is logged, and the process leaves Redis alone for
-RETRY_AFTER_SECONDS before trying again. `manage.py` commands that clear the cache still fail loudly.
+Redis is only a cache here, so its outage must not take the site down: when it cannot be reached
+or refuses a command (out of memory, a failed snapshot), reads miss, writes are dropped, a warning
+is logged, and the process leaves Redis alone for RETRY_AFTER_SECONDS before trying again. Writes
+that must not be dropped (the purge markers of home.caching) use set_strictly, which raises.
 """
 
 import logging
 import time
 
 from django.core.cache.backends import redis as django_redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+UNAVAILABLE = (RedisError,)
 RETRY_AFTER_SECONDS = 5.0
 
 
@@ -70,6 +70,11 @@ class RedisCache(django_redis.RedisCache):
 
     def set(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
         self._or(None, super().set, key, value, timeout, version)
+
+    def set_strictly(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
+        """set(), asking Redis even during an outage and raising if it fails."""
+        super().set(key, value, timeout, version)
+        self._unavailable_until = float("-inf")
 
     def set_many(self, data, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
         return self._or(list(data), super().set_many, data, timeout, version)

@@ -153,10 +153,12 @@ def _fresh_cache():
     nor a page in this process's own page memory."""
     from django.core.cache import cache
 
+    from home import caching
     from home.page_cache import local_pages
 
     cache.clear()
     local_pages.clear()
+    caching._failed_markers.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -588,6 +588,7 @@ def count_shared_lookups(monkeypatch):
 
 def test_a_popular_page_is_served_from_the_workers_memory(client, monkeypatch):
     assert state(client.get("/ru/about/")) == "MISS"
+    assert state(client.get("/ru/about/")) == "HIT", "from the shared cache, and now kept here"
     lookups = count_shared_lookups(monkeypatch)
     for _ in range(3):
         hit = client.get("/ru/about/")
@@ -607,7 +608,7 @@ def test_with_zero_local_seconds_every_hit_asks_the_shared_cache(client, monkeyp
 def test_a_purge_in_another_worker_reaches_this_one_within_the_local_seconds(client, settings):
     """Another gunicorn worker's purge only changes the generation in the shared cache."""
     page = new_info_page("Отключение воды")
-    assert state(client.get("/ru/water/")) == "MISS"
+    assert [state(client.get("/ru/water/")) for _ in range(2)] == ["MISS", "HIT"]
     InfoPage.objects.filter(pk=page.pk).update(title="Вода будет с 1 июня")  # no signal in this process
     page_cache.cache.set(page_cache.GENERATION_KEY, time.time_ns(), None)
 
@@ -624,20 +625,36 @@ def test_a_purge_in_another_worker_reaches_this_one_within_the_local_seconds(cli
 
 def test_the_workers_memory_is_bounded_and_drops_the_longest_unused_page(monkeypatch):
     pages = page_cache.LocalPages()
-    monkeypatch.setattr(pages, "max_bytes", 16 * 1000)
+    size = 4000 + pages.entry_overhead  # a page of 4000 bytes with no headers
+    monkeypatch.setattr(pages, "max_bytes", 4 * size)
     pages.remember_generation(7, time.monotonic())
 
-    def entry(size):
-        return {"generation": 7, "stored_at": time.time(), "content": b"x" * size, "headers": []}
+    def entry(length, headers=()):
+        return {"generation": 7, "stored_at": time.time(), "content": b"x" * length, "headers": list(headers)}
 
     for name in "abcd":
         pages.put(name, entry(4000))
     assert pages.get("a", 1, 300) is not None  # "a" is used again, so "b" is now the oldest
     pages.put("e", entry(4000))
     assert [name for name in "abcde" if pages.get(name, 1, 300)] == ["a", "c", "d", "e"]
+    assert pages._bytes == 4 * size
+    pages.put("e", entry(3000, [("Content-Security-Policy", "x" * 1001)]))  # headers count too
     pages.put("huge", entry(4001))  # more than a quarter of the memory: never kept
     assert pages.get("huge", 1, 300) is None
-    assert pages._bytes == 16000
+    pages.put("a", entry(4001))  # a copy too large to keep drops the older one
+    assert pages.get("a", 1, 300) is None
+    monkeypatch.setattr(pages, "max_entries", 1)
+    pages.put("f", entry(10))
+    assert [name for name in "abcdef" if pages.get(name, 1, 300)] == ["f"]
+
+
+def test_a_slow_read_never_undoes_a_purge_made_meanwhile():
+    pages = page_cache.LocalPages()
+    read_at = time.monotonic()
+    pages.forget_generation()  # a purge in this process while that read was on its way
+    pages.remember_generation(7, read_at)
+    pages.put("page", {"generation": 7, "stored_at": time.time(), "content": b"x", "headers": []})
+    assert pages.get("page", 1, 300) is None
 
 
 def test_a_page_in_the_workers_memory_ends_with_page_cache_seconds(settings):

@@ -9,6 +9,8 @@ import multiprocessing
 import uuid
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 
 from site_glazov.cache import RedisCache
 
@@ -96,7 +98,7 @@ def test_while_redis_is_away_it_is_not_asked_then_asked_again(redis_url, monkeyp
 
     def refused(*args, **kwargs):
         calls.append(args)
-        raise module.RedisConnectionError("connection refused")
+        raise RedisConnectionError("connection refused")
 
     monkeypatch.setattr(client, "mget", refused)
     assert cache.get_many(["a"]) == {}
@@ -130,3 +132,43 @@ def test_pages_and_reports_still_work_when_redis_is_away(client, settings):
     sent = client.post(FORM_URL, form_data())
     assert sent.status_code == 302
     assert ProblemReport.objects.count() == 1
+
+
+def test_a_redis_that_refuses_writes_does_not_break_the_page(redis_url, monkeypatch):
+    """MISCONF (a failed snapshot, a full disk) or OOM refuses writes with an error of its own."""
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    client = cache._cache.get_client()
+
+    def refused(*args, **kwargs):
+        raise ResponseError(
+            "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist"
+        )
+
+    monkeypatch.setattr(client, "set", refused)
+    assert cache.set("page", "x", 30) is None
+    with pytest.raises(ResponseError):
+        cache.set_strictly("page", "x", 30)
+
+
+@pytest.mark.django_db
+def test_a_purge_made_while_redis_is_away_is_written_when_it_is_back(settings, caplog):
+    from django.core.management import CommandError, call_command
+
+    from home import caching, page_cache
+
+    working = settings.CACHES
+    settings.CACHES = UNREACHABLE_CACHE
+    with caplog.at_level("ERROR", logger="home.caching"):
+        page_cache.purge_page_cache()
+    assert "Could not write cache marker" in caplog.text
+    assert page_cache.GENERATION_KEY in caching._failed_markers
+    with pytest.raises(CommandError, match="Кэш страниц не сброшен"):
+        call_command("purge_page_cache")
+
+    settings.CACHES = working
+    from django.core.cache import cache
+
+    before = cache.get(page_cache.GENERATION_KEY)
+    caching.retry_failed_markers()
+    assert caching._failed_markers == {}
+    assert cache.get(page_cache.GENERATION_KEY) not in (None, before)

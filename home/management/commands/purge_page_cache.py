@@ -1,8 +1,8 @@
 """Stop serving every page in the page cache: after a release, or whenever an operator needs to."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from home.page_cache import purge_page_cache
+from home.page_cache import start_new_generation
 
 
 class Command(BaseCommand):
@@ -12,7 +12,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        purge_page_cache()
+        if not start_new_generation():
+            raise CommandError(
+                "Кэш страниц не сброшен: Redis недоступен (подробности выше). Запустите Redis и повторите."
+            )
         self.stdout.write(
             "Кэш страниц сброшен: процессы портала перестанут отдавать старые страницы в течение секунды."
         )

@@ -30,6 +30,12 @@ def state(response):
     return response.headers.get("X-Cache")
 
 
+def warm(client, url):
+    """Ask for ``url`` until it comes from the cache (the second request)."""
+    client.get(url)
+    assert state(client.get(url)) == "HIT"
+
+
 def html_class(response):
     return re.search(r'<html lang="\w+" class="([^"]*)"', response.text).group(1).split()
 
@@ -112,8 +118,7 @@ def test_publish_miss_hit_publish_again_miss_shows_the_new_content():
 
 
 def test_publishing_a_page_refreshes_the_listings_that_show_it(client):
-    client.get("/ru/")
-    assert state(client.get("/ru/")) == "HIT"
+    warm(client, "/ru/")
     page = InfoPageFactory(parent=home_page(), title="Транспорт", slug="transport", show_in_menus=True)
     page.save_revision().publish()
     response = client.get("/ru/")
@@ -123,8 +128,7 @@ def test_publishing_a_page_refreshes_the_listings_that_show_it(client):
 
 def test_unpublishing_purges(client):
     page = new_info_page()
-    client.get("/ru/water/")
-    assert state(client.get("/ru/water/")) == "HIT"
+    warm(client, "/ru/water/")
     page.unpublish()
     response = client.get("/ru/water/")
     assert response.status_code == 404
@@ -133,8 +137,7 @@ def test_unpublishing_purges(client):
 
 def test_moving_purges(client):
     page = new_info_page()
-    client.get("/ru/water/")
-    assert state(client.get("/ru/water/")) == "HIT"
+    warm(client, "/ru/water/")
     page.move(page_by_slug("about"), pos="last-child")
     old_address = client.get("/ru/water/")
     assert (old_address.status_code, old_address.headers["Location"]) == (301, "/ru/about/water/")
@@ -143,15 +146,13 @@ def test_moving_purges(client):
 
 def test_deleting_purges(client):
     page = new_info_page()
-    client.get("/ru/water/")
-    assert state(client.get("/ru/water/")) == "HIT"
+    warm(client, "/ru/water/")
     page.delete()
     assert client.get("/ru/water/").status_code == 404
 
 
 def test_footer_contacts_change_purges(client):
-    client.get("/ru/contacts/")
-    assert state(client.get("/ru/contacts/")) == "HIT"
+    warm(client, "/ru/contacts/")
     contacts = FooterContacts.objects.get(locale__language_code="ru")
     contacts.phone = "+7 (34141) 5-55-55"
     contacts.save()
@@ -189,8 +190,7 @@ def test_saving_a_rubric_or_an_image_purges(client):
         lambda: Rubric.objects.filter(locale__language_code="ru").first().save(),
         lambda: Image.objects.create(title="Плотина", file=get_test_image_file()),
     ):
-        client.get("/ru/news/")
-        assert state(client.get("/ru/news/")) == "HIT"
+        warm(client, "/ru/news/")
         change()
         assert state(client.get("/ru/news/")) == "MISS"
 
@@ -223,8 +223,7 @@ def test_repealing_a_decision_purges_its_page(client):
 
 def test_making_a_page_private_drops_it_at_once(client):
     page = new_info_page()
-    client.get("/ru/water/")
-    assert state(client.get("/ru/water/")) == "HIT"
+    warm(client, "/ru/water/")
     PageViewRestriction.objects.create(page=page, restriction_type="password", password="секрет")
     response = client.get("/ru/water/")
     assert state(response) != "HIT"
@@ -253,8 +252,7 @@ def test_purge_also_runs_when_the_change_is_committed(django_capture_on_commit_c
 
 
 def test_entries_expire_after_page_cache_seconds(client, settings):
-    client.get("/ru/about/")
-    assert state(client.get("/ru/about/")) == "HIT"
+    warm(client, "/ru/about/")
     later = time.time() + settings.PAGE_CACHE_SECONDS + 1
     with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later):
         assert state(client.get("/ru/about/")) == "MISS"
@@ -338,8 +336,7 @@ def test_preview_is_never_served_from_or_stored_in_the_cache():
     page = new_info_page("Опубликованный заголовок")
     # The address Wagtail's preview request is made for, so it would share the visitor's key.
     client = visitor(host=urlsplit(page.get_full_url()).netloc)
-    client.get("/ru/water/")
-    assert state(client.get("/ru/water/")) == "HIT"
+    warm(client, "/ru/water/")
     draft = InfoPage.objects.get(pk=page.pk)
     draft.title = "Черновик заголовка"
     revision = draft.save_revision()
@@ -556,8 +553,7 @@ def test_static_files_and_media_skip_the_cache_without_a_lookup(client, monkeypa
 
 
 def test_a_get_with_a_body_is_left_to_the_body_limit(client, settings):
-    client.get("/ru/about/")
-    assert state(client.get("/ru/about/")) == "HIT"
+    warm(client, "/ru/about/")
     too_large = client.get("/ru/about/", CONTENT_LENGTH=str(settings.MAX_REQUEST_BODY_BYTES + 1))
     assert (too_large.status_code, state(too_large)) == (413, "BYPASS")
 
@@ -671,8 +667,7 @@ def test_the_purge_command_an_operator_runs_after_a_release(client):
 
     from django.core.management import call_command
 
-    client.get("/ru/about/")
-    assert state(client.get("/ru/about/")) == "HIT"
+    warm(client, "/ru/about/")
     out = StringIO()
     call_command("purge_page_cache", stdout=out)
     assert "Кэш страниц сброшен" in out.getvalue()

@@ -113,6 +113,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` on SQLite: the admin's autosave, an editor's publish and a resident's report write
+    # at the same moment. WAL lets readers go on while one writes; IMMEDIATE transactions take the
+    # write lock when they begin, so two writers queue (for up to `timeout` seconds) instead of
+    # failing at once with «database is locked» when both try to turn a read lock into a write one.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -199,6 +199,9 @@ LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_SITE_NAME = _("Официальный портал муниципального образования «Город Глазов»")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Page addresses are Latin (home/slugs.py transliterates Cyrillic titles), so links, feeds and the
+# registry's open data stay short and readable instead of %D0%B2… strings.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # No avatars from gravatar.com: the admin loads nothing from other hosts (and leaks no staff e-mail hashes).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {

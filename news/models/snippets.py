@@ -6,10 +6,12 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.widgets import SlugInput
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.caching import bump_cache_version, cache_version
+from home.slugs import SLUG_FORMATTERS
 
 SNIPPET_CACHE_TIMEOUT = 60 * 60
 
@@ -90,7 +92,11 @@ class Rubric(TranslatableMixin, models.Model):
         _("порядок"), default=100, help_text=_("Рубрики с меньшим числом показываются раньше.")
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug", widget=SlugInput(formatters=SLUG_FORMATTERS)),
+        FieldPanel("sort_order"),
+    ]
     translatable_fields = [
         TranslatableField("name"),
         SynchronizedField("slug", overridable=False),
@@ -123,7 +129,11 @@ class DecisionKind(TranslatableMixin, models.Model):
         _("порядок"), default=100, help_text=_("Виды с меньшим числом показываются в списке раньше.")
     )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug", widget=SlugInput(formatters=SLUG_FORMATTERS)),
+        FieldPanel("sort_order"),
+    ]
     translatable_fields = [
         TranslatableField("name"),
         SynchronizedField("slug", overridable=False),

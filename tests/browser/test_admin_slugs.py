@@ -45,3 +45,11 @@ def test_a_slug_typed_in_cyrillic_turns_latin_when_the_field_is_left(editor_page
     editor_page.locator("#id_slug").fill("щедрый вечер")
     editor_page.locator("#id_slug").blur()
     expect(editor_page.locator("#id_slug")).to_have_value("shchedryi-vecher")
+
+
+@pytest.mark.parametrize("model", ["rubric", "decisionkind"])
+def test_snippet_codes_typed_in_cyrillic_turn_latin(editor_page, site_server, model):
+    editor_page.goto(f"{site_server.url}/admin/snippets/news/{model}/add/")
+    editor_page.locator("#id_slug").fill("Благоустройство дворов")
+    editor_page.locator("#id_slug").blur()
+    expect(editor_page.locator("#id_slug")).to_have_value("blagoustroistvo-dvorov")

@@ -8,10 +8,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from home.admin_tables import LocalDateColumn
 from home.viewsets import TranslatableSnippetViewSet
 
 from .forms import ProblemReportAdminForm, staff_who_work_reports
@@ -145,7 +146,7 @@ class ProblemReportViewSet(SnippetViewSet):
     ordering = ["-created_at"]
     list_display = [
         "number",
-        DateColumn("created_at", label=_("Поступило")),
+        LocalDateColumn("created_at", with_time=True, label=_("Поступило"), sort_key="created_at"),
         Column("category", label=_("Категория")),
         "address",
         StatusColumn("status", label=_("Статус")),

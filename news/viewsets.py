@@ -1,11 +1,14 @@
 """Admin views: the decisions listing with filters and number lookup, rubrics and kinds of acts."""
 
 import django_filters
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables.pages import PageStatusColumn
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from home.admin_tables import LocalDateColumn, TranslationsColumn, annotate_translation_states
 from home.viewsets import TranslatableSnippetViewSet
 from news.models import DecisionKind, DecisionPage, DecisionStatus, NewsPage, Rubric
 from news.models.decisions import normalize_number
@@ -34,7 +37,47 @@ class DecisionFilterSet(PageListingViewSet.filterset_class):
         fields = []
 
 
-class DecisionIndexView(PageListingViewSet.index_view_class):
+class SourceLanguageIndexView(PageListingViewSet.index_view_class):
+    """One row per item: its Russian source, with its translations in a column of their own.
+
+    Choosing a language in the «Язык» filter lists that language's copies instead.
+    """
+
+    def get_base_queryset(self):
+        pages = super().get_base_queryset()
+        if not self.request.GET.get("locale"):
+            pages = pages.filter(locale__language_code=settings.LANGUAGE_CODE)
+        return pages
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        annotate_translation_states(context["object_list"])
+        return context
+
+
+def listing_columns(*own_columns):
+    bulk_actions, title = PageListingViewSet.columns[:2]
+    return [
+        bulk_actions,
+        title,
+        *own_columns,
+        TranslationsColumn(label=_("Переводы")),
+        LocalDateColumn(
+            "latest_revision_created_at",
+            with_time=True,
+            label=_("Изменено"),
+            sort_key="latest_revision_created_at",
+        ),
+    ]
+
+
+class DecisionStatusColumn(PageStatusColumn):
+    """The act's legal status and, under it, whether its page is published: one «Статус» column."""
+
+    cell_template_name = "news/admin/decision_status_cell.html"
+
+
+class DecisionIndexView(SourceLanguageIndexView):
     list_export = ["number", "title", "date_adopted", "status", "kind"]
     default_ordering = "-date_adopted"
 
@@ -55,12 +98,11 @@ class DecisionListingViewSet(PageListingViewSet):
     menu_label = _("Решения Думы")
     index_view_class = DecisionIndexView
     filterset_class = DecisionFilterSet
-    columns = [
-        *PageListingViewSet.columns,
+    columns = listing_columns(
         Column("number", label=_("Номер"), sort_key="number_sort"),
-        DateColumn("date_adopted", label=_("Дата принятия"), sort_key="date_adopted"),
-        Column("get_status_display", label=_("Статус"), sort_key="status"),
-    ]
+        LocalDateColumn("date_adopted", label=_("Дата принятия"), sort_key="date_adopted"),
+        DecisionStatusColumn("status", label=_("Статус"), sort_key="status"),
+    )
 
 
 class NewsListingViewSet(PageListingViewSet):
@@ -68,10 +110,11 @@ class NewsListingViewSet(PageListingViewSet):
     icon = "calendar-alt"
     name = "news_pages"
     menu_label = _("Новости")
-    columns = [
-        *PageListingViewSet.columns,
-        DateColumn("date", label=_("Дата публикации"), sort_key="date"),
-    ]
+    index_view_class = SourceLanguageIndexView
+    columns = listing_columns(
+        LocalDateColumn("date", label=_("Дата публикации"), sort_key="date"),
+        PageStatusColumn("status", label=_("Статус"), sort_key="live"),
+    )
 
 
 class RubricViewSet(TranslatableSnippetViewSet):

@@ -131,7 +131,7 @@ class ReportForm(forms.Form):
         label=_("Адрес или место"),
         max_length=300,
         help_text=_("Улица и дом или ориентир, например: «ул. Кирова, 5, у второго подъезда»."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={
             "required": _("Укажите адрес или место, где мы найдём проблему."),
             "max_length": _("Сократите адрес до 300 знаков, сейчас %(show_value)d."),

@@ -1,11 +1,29 @@
 """Template tags for the parts every page shares: navigation, languages, footer."""
 
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from home.navigation import get_language_versions, get_site_chrome
 
 register = template.Library()
+
+
+@register.filter
+def machine_datetime(value):
+    """A date or a moment as `<time datetime>` takes it: ISO 8601, to the second, in local time.
+
+    Django's `date:'c'` keeps microseconds, which HTML does not allow (at most three digits).
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.simple_tag(takes_context=True)

@@ -73,10 +73,25 @@ class BasePage(Page):
     class Meta:
         abstract = True
 
+    # What `<meta name="description">` says of a page of this type whose editors wrote nothing.
+    default_description = _(
+        "Официальный портал муниципального образования «Город Глазов»: новости, решения "
+        "городской Думы, сообщения о проблемах в городе."
+    )
+
+    @property
+    def summary(self):
+        """The page in a sentence or two, as the editors wrote it: SEO text, summary, else its own lead."""
+        return self.search_description or self.listing_summary or self.own_summary()
+
+    def own_summary(self):
+        """The page type's own short text (a lead, an introduction); empty when it has none."""
+        return ""
+
     @property
     def meta_description(self):
-        """The text for `<meta name="description">`: the SEO text, else the summary."""
-        return self.search_description or self.listing_summary
+        """The text for `<meta name="description">`: the summary, else the page type's default."""
+        return self.summary or str(self.default_description)
 
     @property
     def untranslated_original(self):

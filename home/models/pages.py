@@ -1,6 +1,8 @@
 """The home page of each language and the information pages under it."""
 
 from django.db import models
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -76,6 +78,9 @@ class HomePage(BasePage):
         ),
     ]
 
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("главная страница")
         verbose_name_plural = _("главные страницы")
@@ -144,6 +149,15 @@ class InfoPage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("show_children")]
+
+    default_description = _("Справочная информация официального портала города Глазова.")
+
+    def own_summary(self):
+        """The first paragraph of the text, shortened to what a search engine shows."""
+        for block in self.body:
+            if block.block_type == "paragraph":
+                return Truncator(strip_tags(block.value.source)).words(30)
+        return ""
 
     class Meta:
         verbose_name = _("информационная страница")

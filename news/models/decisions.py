@@ -69,6 +69,14 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         SynchronizedField("listing_image"),
     ]
 
+    default_description = _(
+        "Реестр решений Глазовской городской Думы: поиск по номеру, дате и словам, "
+        "тексты и подписанные документы."
+    )
+
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("реестр решений Думы")
         verbose_name_plural = _("реестры решений Думы")
@@ -252,6 +260,10 @@ class DecisionPage(BasePage):
         SynchronizedField("document", overridable=False),
         SynchronizedField("listing_image"),
     ]
+
+    def own_summary(self):
+        """How the act is cited: «Решение от 5 мая 2016 № 1 «О …»», by the body that adopted it."""
+        return f"{self.kind_name} {self.requisites} «{self.title}». {self.adopting_body}."
 
     class Meta:
         verbose_name = _("решение Думы")

@@ -48,6 +48,11 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         SynchronizedField("listing_image"),
     ]
 
+    default_description = _("Новости города Глазова: события, решения, объявления Администрации и Думы.")
+
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("лента новостей")
         verbose_name_plural = _("ленты новостей")
@@ -225,9 +230,8 @@ class NewsPage(BasePage):
                 }
             )
 
-    @property
-    def meta_description(self):
-        return self.search_description or self.lead
+    def own_summary(self):
+        return self.lead
 
     @property
     def alt_text(self):

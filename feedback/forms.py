@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
+from home.i18n import in_source_language
+
 from .models import ProblemCategory, Status, StatusChange
 from .models.categories import translations_by_key
 from .photos import ACCEPT_ATTRIBUTE, process_photo
@@ -199,7 +201,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.page = page
         self.fields["category"].queryset = page.offered_categories()
-        self.fields["consent"].label = page.consent_text
+        # The consent wording is synchronised: the same Russian text on every language version.
+        self.fields["consent"].label = in_source_language(page.consent_text)
         privacy = page.legal_pages()["privacy"]
         if privacy is not None:
             self.fields["consent"].help_text = format_html(

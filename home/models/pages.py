@@ -11,7 +11,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.i18n import localized_pages, public
+from home.i18n import localized_pages, public, with_text_language
 
 from .base import BasePage
 
@@ -93,10 +93,17 @@ class HomePage(BasePage):
             targets.append(self.problem_cta_page)
         # Chosen pages in the visitor's language, in one query rather than two per link.
         localized = localized_pages(targets)
-        context["featured_links"] = [
-            {"title": link.display_title, "url": localized[link.link_page_id].get_url(request)}
-            for link in links
-        ]
+        context["featured_links"] = []
+        for link in links:
+            target = localized[link.link_page_id]
+            # An own title is in this page's language; else the title is the target's (maybe untranslated).
+            context["featured_links"].append(
+                {
+                    "title": link.title or target.title,
+                    "url": target.get_url(request),
+                    "text_of": self if link.title else target,
+                }
+            )
         if self.problem_cta_page_id:
             context["problem_cta_url"] = localized[self.problem_cta_page_id].get_url(request)
         return context
@@ -168,6 +175,8 @@ class InfoPage(BasePage):
         if self.show_children:
             # Children are information pages (subpage_types): one query with their listing images.
             context["child_pages"] = public(
-                InfoPage.objects.child_of(self).live().select_related("listing_image").defer_streamfields()
+                with_text_language(InfoPage.objects.child_of(self).live())
+                .select_related("listing_image")
+                .defer_streamfields()
             )
         return context

@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.i18n import linked_pages
+from home.i18n import linked_pages, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
 
@@ -84,7 +84,7 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def decisions(self):
         """Published decisions of this registry, with what listings and exports show."""
         return (
-            DecisionPage.objects.child_of(self)
+            with_text_language(DecisionPage.objects.child_of(self))
             .live()
             .public()
             .select_related("kind__locale", "document", "locale")
@@ -302,12 +302,16 @@ class DecisionPage(BasePage):
         }
 
     @cached_property
-    def kind_name(self):
-        """The kind of act («Решение») in the visitor's language (listings set it for a whole page)."""
+    def kind_shown(self):
+        """The kind of act in the visitor's language, else in Russian (listings set it for a whole page)."""
         from news.models.snippets import DecisionKind, localized_snippets
 
-        kind = localized_snippets(DecisionKind).get(self.kind_id)
-        return kind.name if kind else self.kind.name
+        return localized_snippets(DecisionKind).get(self.kind_id) or self.kind
+
+    @cached_property
+    def kind_name(self):
+        """The kind of act («Решение») in the visitor's language (listings set it for a whole page)."""
+        return self.kind_shown.name
 
     @property
     def display_number(self):

@@ -15,7 +15,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
-from home.i18n import linked_pages
+from home.i18n import linked_pages, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
 
@@ -60,7 +60,7 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def news(self):
         """Published news of this index, newest first, with what a listing shows."""
         return (
-            NewsPage.objects.child_of(self)
+            with_text_language(NewsPage.objects.child_of(self))
             .live()
             .public()
             .select_related("locale")

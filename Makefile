@@ -108,6 +108,17 @@ bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the 
 bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Lighthouse for `make lighthouse`, pinned in tools/lighthouse/package-lock.json (puppeteer-core: no browser download).
+LIGHTHOUSE := tools/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: lighthouse
+lighthouse: messages $(LIGHTHOUSE) ## Lighthouse (mobile) on production gunicorn, PostgreSQL, Redis; writes its table to docs/performance.md
+	$(call debian_packages,chromium:chromium msgfmt:gettext)
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
+
 .PHONY: bench-reports
 bench-reports: messages ## Send 200 reports at once to production gunicorn on PostgreSQL; fail on any loss
 	$(BIN)/python bench/concurrent_reports.py $(BENCH_REPORTS_ARGS)

@@ -99,8 +99,13 @@ def lighthouse(url, out):
 
 def figures(report):
     """The scores (0-100), the metrics and what failed, from one report."""
+    if report.get("runtimeError"):
+        raise RuntimeError(
+            f"Lighthouse could not load {report['finalDisplayedUrl']}: {report['runtimeError']}"
+        )
     audits = report["audits"]
-    result = {name: round(100 * report["categories"][name]["score"]) for name in CATEGORIES}
+    # A category whose audits could not run has no score: shown as 0, its audits under «Не пройдено».
+    result = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES}
     result.update(
         fcp=audits["first-contentful-paint"]["numericValue"],
         lcp=audits["largest-contentful-paint"]["numericValue"],

@@ -54,8 +54,18 @@ NGINX_FOR_TESTS := /usr/sbin/nginx:nginx \
 	$(NGINX_MODULES)/ngx_http_brotli_static_module.so:libnginx-mod-http-brotli-static
 
 .PHONY: system-deps
-system-deps: ## Install Debian's Chromium, gettext and nginx when missing (as root; never `playwright install`)
-	$(call debian_packages,chromium:chromium msgfmt:gettext $(NGINX_FOR_TESTS))
+system-deps: ## Install Debian's Chromium, gettext, nginx and Java when missing (as root; never `playwright install`)
+	$(call debian_packages,chromium:chromium msgfmt:gettext java:default-jre-headless $(NGINX_FOR_TESTS))
+
+# The Nu HTML Checker for tests/browser/test_html_validity.py, pinned in tools/vnu/package-lock.json;
+# after this step the tests need no network, only Java.
+VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
+	npm ci --prefix tools/vnu --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: vnu
+vnu: $(VNU_JAR) ## Install the Nu HTML Checker (vnu.jar, from the npm registry) the tests validate pages with
 
 .PHONY: messages
 messages: $(VENV)/.runtime-installed ## Compile the interface translations (locale/*/LC_MESSAGES/django.po)
@@ -87,7 +97,7 @@ check: $(VENV)/.test-installed messages ## Django checks: system check, no missi
 	DJANGO_SETTINGS_MODULE=site_glazov.settings.test $(MANAGE) makemigrations --check --dry-run
 
 .PHONY: test
-test: $(VENV)/.test-installed system-deps lint check ## Set up and run every test (browser tests included)
+test: $(VENV)/.test-installed system-deps $(VNU_JAR) lint check ## Set up and run every test (browser tests included)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 .PHONY: bench-deps
@@ -97,6 +107,17 @@ bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the 
 .PHONY: bench
 bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Lighthouse for `make lighthouse`, pinned in tools/lighthouse/package-lock.json (puppeteer-core: no browser download).
+LIGHTHOUSE := tools/lighthouse/node_modules/lighthouse/cli/index.js
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	touch $@
+
+.PHONY: lighthouse
+lighthouse: messages $(LIGHTHOUSE) ## Lighthouse (mobile) on production gunicorn, PostgreSQL, Redis; writes its table to docs/performance.md
+	$(call debian_packages,chromium:chromium msgfmt:gettext)
+	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 .PHONY: bench-reports
 bench-reports: messages ## Send 200 reports at once to production gunicorn on PostgreSQL; fail on any loss

@@ -46,6 +46,8 @@ SEARCH_TERM = "бюджет"
 # Sent with every request, as nginx does in production (deploy/nginx.conf): the site sees HTTPS.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Real-IP": "127.0.0.1"}
 STATIC_COPY = "bench/home-copy.html"
+# docs/performance.md keeps what `make lighthouse` wrote between these markers when the benchmark rewrites it.
+LIGHTHOUSE_MARKERS = ("<!-- lighthouse: start -->", "<!-- lighthouse: end -->")
 
 
 @dataclass
@@ -968,6 +970,16 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def with_kept_sections(text):
+    """The new report, followed by the Lighthouse section of the current docs/performance.md, if any."""
+    current = REPORT.read_text() if REPORT.exists() else ""
+    start, end = LIGHTHOUSE_MARKERS
+    if start in current and end in current:
+        kept = current[current.index(start) : current.index(end) + len(end)]
+        return f"{text.rstrip()}\n\n{kept}\n"
+    return text
+
+
 def raise_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -991,7 +1003,7 @@ def main(argv=None):
     print()
     print(summary(record))
     if not args.no_report:
-        REPORT.write_text(report(record))
+        REPORT.write_text(with_kept_sections(report(record)))
         print(f"\nЗаписано в {REPORT.relative_to(ROOT)}")
     return 0
 

@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
+from home.i18n import in_source_language
+
 from .models import ProblemCategory, Status, StatusChange
 from .models.categories import translations_by_key
 from .photos import ACCEPT_ATTRIBUTE, process_photo
@@ -131,7 +133,7 @@ class ReportForm(forms.Form):
         label=_("Адрес или место"),
         max_length=300,
         help_text=_("Улица и дом или ориентир, например: «ул. Кирова, 5, у второго подъезда»."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         error_messages={
             "required": _("Укажите адрес или место, где мы найдём проблему."),
             "max_length": _("Сократите адрес до 300 знаков, сейчас %(show_value)d."),
@@ -199,7 +201,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.page = page
         self.fields["category"].queryset = page.offered_categories()
-        self.fields["consent"].label = page.consent_text
+        # The consent wording is synchronised: the same Russian text on every language version.
+        self.fields["consent"].label = in_source_language(page.consent_text)
         privacy = page.legal_pages()["privacy"]
         if privacy is not None:
             self.fields["consent"].help_text = format_html(

@@ -1,10 +1,12 @@
 """Language and visibility helpers for pages, each answering in one query where Wagtail's take several."""
 
+import re
 from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Coalesce, Length, Substr
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
@@ -16,6 +18,55 @@ def active_language_code():
         return get_supported_content_language_variant(get_language())
     except LookupError:
         return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+CYRILLIC_LANGUAGES = {"ru", "udm"}
+
+
+def with_text_language(queryset):
+    """Pages annotated with the language their text is in: an untranslated copy's is its original's.
+
+    Read by `text_language()` (and so by the `{% lang_attr %}` tag) without a query per page.
+    """
+    return queryset.annotate(
+        text_language_code=Coalesce("alias_of__locale__language_code", "locale__language_code")
+    )
+
+
+def text_language(obj, locale_codes=None):
+    """The language code of the text an object shows (a page, a translatable snippet); None if unknown.
+
+    An untranslated copy (alias) shows its original's text. `locale_codes` maps locale ids to codes
+    (the site chrome keeps one), which spares the query for the locale.
+    """
+    annotated = getattr(obj, "text_language_code", None)
+    if annotated:
+        return annotated
+    if isinstance(obj, Page) and obj.alias_of_id is not None:
+        obj = obj.alias_of  # cached on the page once read (its untranslated notice reads it too)
+    locale_id = getattr(obj, "locale_id", None)
+    if locale_id is None:
+        return None
+    return (locale_codes or {}).get(locale_id) or obj.locale.language_code
+
+
+def in_source_language(text):
+    """Text that is always in Russian (synchronised: numbers with letters, the consent wording),
+    marked as such when the page is in another language; HTML-safe."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return conditional_escape(text)
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+
+
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def typed_text_language(text):
+    """A visitor's text (a search query), marked as Russian when it is Cyrillic on a page of a
+    language written otherwise; HTML-safe. The site's Cyrillic languages are Russian and Udmurt."""
+    if get_language() in CYRILLIC_LANGUAGES or not CYRILLIC.search(text):
+        return conditional_escape(text)
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
 
 
 def restricted_q():
@@ -41,7 +92,7 @@ def localized_pages(pages):
     pages = [page for page in pages if page is not None]
     translations = {
         page.translation_key: page
-        for page in Page.objects.live().filter(
+        for page in with_text_language(Page.objects.live()).filter(
             translation_key__in={page.translation_key for page in pages},
             locale__language_code=get_language(),
         )
@@ -60,9 +111,9 @@ def localized_pages_by_id(page_ids):
     language = active_language_code()
     keys = Page.objects.filter(pk__in=page_ids).values("translation_key")
     rows = list(
-        Page.objects.filter(
-            Q(pk__in=page_ids) | Q(translation_key__in=keys, locale__language_code=language, live=True)
-        ).select_related("locale")
+        with_text_language(Page.objects)
+        .filter(Q(pk__in=page_ids) | Q(translation_key__in=keys, locale__language_code=language, live=True))
+        .select_related("locale")
     )
     translations = {
         row.translation_key: row for row in rows if row.locale.language_code == language and row.live
@@ -93,7 +144,7 @@ def linked_pages(queryset, translation_key, lookups):
         linking |= Q(**{f"{lookup}__translation_key": translation_key})
     linking_keys = public(model.objects.live().filter(linking)).values("translation_key")
     rows = (
-        queryset.live()
+        with_text_language(queryset.live())
         .filter(translation_key__in=linking_keys)
         .annotate(is_restricted=restricted_q(), **flags)
         .select_related("locale")

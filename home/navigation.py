@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from home.caching import bump_cache_version, cache_version
+from home.i18n import with_text_language
 from home.models import FooterContacts
 
 CHROME_VERSION_KEY = "glazov:chrome:version"
@@ -45,8 +46,16 @@ def _build_site_chrome(site, language):
         versions.setdefault(page.translation_key, {})[page.locale.language_code] = _version_entry(page, site)
     menu = []
     if home is not None:
-        for page in home.get_children().live().in_menu().public():
-            menu.append({"title": page.title, "url": page.get_url(current_site=site), "path": page.path})
+        for page in with_text_language(home.get_children().live().in_menu().public()):
+            menu.append(
+                {
+                    "title": page.title,
+                    "url": page.get_url(current_site=site),
+                    "path": page.path,
+                    # An untranslated copy's title is in its original's language.
+                    "lang": page.text_language_code if page.text_language_code != language else "",
+                }
+            )
     return {
         "home_url": home.get_url(current_site=site) if home else "/",
         "homes": {

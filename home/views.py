@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from home import visual_mode
+from home.i18n import typed_text_language
 from home.search import search_terms, typed_text
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -42,6 +43,8 @@ def search(request):
         "home/search.html",
         {
             "search_query": query,
+            # The visitor's own words, in whatever language they typed them.
+            "marked_query": typed_text_language(query),
             "results": results_page,
             "paginator": paginator,
             "page_range": paginator.get_elided_page_range(results_page.number, on_each_side=2),

@@ -1,8 +1,10 @@
 """The registry's filter form: every filter is a GET parameter, so each result list has a URL."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from home.i18n import in_source_language
 from home.search import search_terms
 from news.models import DecisionKind, DecisionStatus
 from news.models.decisions import normalize_number
@@ -20,7 +22,6 @@ class DecisionFilterForm(forms.Form):
         label=_("Номер"),
         required=False,
         max_length=50,
-        help_text=_("Например, 123 или 123-р"),
     )
     kind = forms.ChoiceField(label=_("Вид акта"), required=False)
     status = forms.ChoiceField(
@@ -45,6 +46,10 @@ class DecisionFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = localized_snippets(DecisionKind)
+        # Numbers are the same in every language, letters included.
+        self.fields["number"].help_text = format_html(
+            _("Например, {digits} или {lettered}"), digits="123", lettered=in_source_language("123-р")
+        )
         self.fields["kind"].choices = [("", _("Любой")), *[(k.slug, k.name) for k in kinds]]
         self.fields["year"].error_messages.update(
             invalid=self.error_messages["year"],

@@ -162,8 +162,9 @@ def attach_kind_names(decisions):
     decisions = list(decisions)
     kinds = localized_snippets(DecisionKind)
     for decision in decisions:
-        kind = kinds.get(decision.kind_id)
-        decision.kind_name = kind.name if kind else decision.kind.name
+        kind = kinds.get(decision.kind_id) or decision.kind
+        decision.kind_name = kind.name
+        decision.kind_shown = kind  # whose language the name is in
     return decisions
 
 

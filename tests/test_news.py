@@ -254,5 +254,5 @@ def test_rubric_names_follow_edits_and_translations_at_once(client):
     english.save()
     assert 'href="/en/news/?rubric=kultura">Culture and leisure</a>' in client.get("/en/news/").text
 
-    english.delete()  # no English name any more: the Russian one stands in
-    assert 'href="/en/news/?rubric=kultura">Культура и досуг</a>' in client.get("/en/news/").text
+    english.delete()  # no English name any more: the Russian one stands in, marked as Russian
+    assert 'href="/en/news/?rubric=kultura" lang="ru">Культура и досуг</a>' in client.get("/en/news/").text

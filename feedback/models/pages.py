@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Exists, Q
 from django.utils.cache import patch_cache_control
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
@@ -145,6 +147,13 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         ),
         *BasePage.settings_panels,
     ]
+
+    default_description = _(
+        "Сообщите Администрации города Глазова о проблеме: яма на дороге, мусор, не горит фонарь."
+    )
+
+    def own_summary(self):
+        return Truncator(strip_tags(self.intro)).words(30)
 
     class Meta:
         verbose_name = _("страница «Решаем вместе»")

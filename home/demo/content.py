@@ -161,6 +161,73 @@ EN = {
     FOOTER_CONTACTS["organisation"]: "Administration of the municipality “City of Glazov”",
     FOOTER_CONTACTS["address"]: "6 Dinamo St., Glazov, Udmurt Republic, 427620, Russia",
     FOOTER_CONTACTS["working_hours"]: "Mon–Thu: 8:00–17:15\nFri: 8:00–16:00\nBreak: 12:00–12:48",
+    # wagtail-localize offers a multi-line text to the translator with <br/> between the lines.
+    FOOTER_CONTACTS["working_hours"].replace(
+        "\n", "<br/>"
+    ): "Mon–Thu: 8:00–17:15<br/>Fri: 8:00–16:00<br/>Break: 12:00–12:48",
+    "Адрес: 427620, Удмуртская Республика, г. Глазов, ул. Динамо, д. 6.": (
+        "Address: 6 Dinamo St., Glazov, Udmurt Republic, 427620, Russia."
+    ),
+    "Приёмная: +7 (34141) 3-66-00. Электронная почта: adm@glazov-gov.ru.": (
+        "Reception: +7 (34141) 3-66-00. E-mail: adm@glazov-gov.ru."
+    ),
+    "Часы работы: понедельник — четверг с 8:00 до 17:15, пятница с 8:00 до 16:00, "
+    "перерыв с 12:00 до 12:48.": (
+        "Opening hours: Monday to Thursday 8:00–17:15, Friday 8:00–16:00, break 12:00–12:48."
+    ),
+    "Как сообщить о проблеме": "How to report a problem",
+    "О неубранном мусоре, яме на дороге или неработающем фонаре сообщите через "
+    "форму «Решаем вместе» на главной странице портала. Официальное обращение "
+    "по 59-ФЗ направляйте в приёмную администрации.": (
+        "Report uncollected rubbish, a pothole or a broken street light with the “Solving it "
+        "together” form on the portal's home page. Send an official appeal under Federal Law "
+        "No. 59-FZ to the reception of the Administration."
+    ),
+    ASSOCIATION_SUMMARY: (
+        "Glazov has joined the Association of Innovative Cities, a voluntary union of Russian "
+        "municipalities for sharing the best urban practices."
+    ),
+    "Решение о вступлении Глазова в Ассоциацию новаторских городов принято "
+    "городской Думой 5 мая 2016 года.": (
+        "The City Duma decided on 5 May 2016 that Glazov would join the Association of Innovative Cities."
+    ),
+    "Ассоциация новаторских городов является добровольным объединением "
+    "муниципальных образований России, она создана для более тесного взаимодействия "
+    "органов местного самоуправления, для выражения и защиты общих интересов городов.": (
+        "The Association of Innovative Cities is a voluntary union of Russian municipalities, "
+        "set up for closer cooperation of local governments and to voice and defend the "
+        "common interests of cities."
+    ),
+    "Ассоциация является некоммерческой корпоративной организацией. Это не просто форма "
+    "объединения муниципалитетов, это коммуникативная площадка для активных передовых "
+    "городов. В этом объединении вырабатываются новые эффективные способы организации "
+    "городской жизни. Здесь происходит постоянный обмен лучшими городскими практиками, "
+    "наработками, которые при минимуме финансовых вложений имеют значимый эффект и "
+    "реальный результат для городов.": (
+        "The Association is a non-profit corporate organisation. It is more than a union of "
+        "municipalities: it is a meeting place for active, forward-looking cities, where new and "
+        "effective ways of organising city life are worked out and the best urban practices are "
+        "shared, those that bring cities real results for little money."
+    ),
+    "Я считаю, что опыт работы в Ассоциации будет очень полезен Глазову. "
+    "В нее входят Череповец, Вологда, Заречный и другие муниципальные образования, "
+    "большинство из которых — это города присутствия «Росатома». По многим проблемным "
+    "вопросам там уже найдены эффективные решения, которые будут полезны и нам.": (
+        "I believe the experience of the Association will be very useful to Glazov. Its members "
+        "include Cherepovets, Vologda, Zarechny and other municipalities, most of them towns "
+        "where Rosatom works. Effective solutions to many problems have already been found "
+        "there, and they will be useful to us too."
+    ),
+    "Вера Тронина, заместитель Председателя Глазовской городской Думы": (
+        "Vera Tronina, Deputy Chair of the Glazov City Duma"
+    ),
+    "Главе города Глазова поручено выступать от имени Глазова и представлять город "
+    "в отношениях с органами местного самоуправления других муниципальных "
+    "образований — членов Ассоциации новаторских городов.": (
+        "The Head of the City of Glazov is charged with speaking for Glazov and representing the "
+        "town in its relations with the local governments of the other members of the "
+        "Association of Innovative Cities."
+    ),
 }
 
 ACCESSIBILITY_SUMMARY = (

@@ -1,6 +1,8 @@
 """The home page of each language and the information pages under it."""
 
 from django.db import models
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -9,7 +11,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.i18n import localized_pages, public
+from home.i18n import localized_pages, public, with_text_language
 
 from .base import BasePage
 
@@ -76,6 +78,9 @@ class HomePage(BasePage):
         ),
     ]
 
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("главная страница")
         verbose_name_plural = _("главные страницы")
@@ -88,10 +93,17 @@ class HomePage(BasePage):
             targets.append(self.problem_cta_page)
         # Chosen pages in the visitor's language, in one query rather than two per link.
         localized = localized_pages(targets)
-        context["featured_links"] = [
-            {"title": link.display_title, "url": localized[link.link_page_id].get_url(request)}
-            for link in links
-        ]
+        context["featured_links"] = []
+        for link in links:
+            target = localized[link.link_page_id]
+            # An own title is in this page's language; else the title is the target's (maybe untranslated).
+            context["featured_links"].append(
+                {
+                    "title": link.title or target.title,
+                    "url": target.get_url(request),
+                    "text_of": self if link.title else target,
+                }
+            )
         if self.problem_cta_page_id:
             context["problem_cta_url"] = localized[self.problem_cta_page_id].get_url(request)
         return context
@@ -145,6 +157,15 @@ class InfoPage(BasePage):
 
     content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("show_children")]
 
+    default_description = _("Справочная информация официального портала города Глазова.")
+
+    def own_summary(self):
+        """The first paragraph of the text, shortened to what a search engine shows."""
+        for block in self.body:
+            if block.block_type == "paragraph":
+                return Truncator(strip_tags(block.value.source)).words(30)
+        return ""
+
     class Meta:
         verbose_name = _("информационная страница")
         verbose_name_plural = _("информационные страницы")
@@ -154,6 +175,8 @@ class InfoPage(BasePage):
         if self.show_children:
             # Children are information pages (subpage_types): one query with their listing images.
             context["child_pages"] = public(
-                InfoPage.objects.child_of(self).live().select_related("listing_image").defer_streamfields()
+                with_text_language(InfoPage.objects.child_of(self).live())
+                .select_related("listing_image")
+                .defer_streamfields()
             )
         return context

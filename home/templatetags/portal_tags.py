@@ -1,11 +1,55 @@
 """Template tags for the parts every page shares: navigation, languages, footer."""
 
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from home.i18n import in_source_language, text_language
 from home.navigation import get_language_versions, get_site_chrome
 
 register = template.Library()
+
+
+@register.filter
+def machine_datetime(value):
+    """A date or a moment as `<time datetime>` takes it: ISO 8601, to the second, in local time.
+
+    Django's `date:'c'` keeps microseconds, which HTML does not allow (at most three digits).
+    """
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
+
+
+@register.filter
+def source_language(value):
+    """Text that is Russian on every language version (a report's number «ГЛЗ-2026-000001»),
+    marked as such on the others (not for `<title>`, which shows tags as text)."""
+    return in_source_language(value)
+
+
+@register.simple_tag(takes_context=True)
+def lang_attr(context, obj, language=None):
+    """` lang="ru"` for an element showing text of another language than the page's, else nothing.
+
+    The language is the object's (a page, a snippet; see home.i18n.text_language), or the given
+    code. WCAG 3.1.2: a screen reader then reads the text with that language's rules.
+    """
+    if language is None:
+        request = context.get("request")
+        codes = get_site_chrome(request).get("locale_codes") if request is not None else None
+        language = text_language(obj, codes)
+    if not language or language == get_language():
+        return ""
+    return format_html(' lang="{}"', language)
 
 
 @register.simple_tag(takes_context=True)
@@ -58,7 +102,9 @@ def main_menu(context):
             current = "true"
         else:
             current = ""
-        items.append({"title": entry["title"], "url": entry["url"], "current": current})
+        items.append(
+            {"title": entry["title"], "url": entry["url"], "current": current, "lang": entry.get("lang", "")}
+        )
     return {"menu_items": items}
 
 
@@ -68,13 +114,13 @@ def breadcrumbs(context):
     ancestors = []
     if page is not None and page.depth > 2:
         # A section right under the home page needs only the home link, which the chrome knows.
-        ancestors = [{"title": _("Главная"), "url": get_site_chrome(request)["home_url"]}]
+        ancestors = [{"title": _("Главная"), "url": get_site_chrome(request)["home_url"], "text_of": None}]
         if page.depth > 3:
             ancestors += [
-                {"title": ancestor.title, "url": ancestor.get_url(request)}
+                {"title": ancestor.title, "url": ancestor.get_url(request), "text_of": ancestor}
                 for ancestor in sections_above(page)
             ]
-    return {"ancestors": ancestors, "page": page}
+    return {"ancestors": ancestors, "page": page, "request": request}
 
 
 def sections_above(page):
@@ -94,4 +140,4 @@ def sections_above(page):
 
 @register.inclusion_tag("components/footer_contacts.html", takes_context=True)
 def footer_contacts(context):
-    return {"contacts": get_site_chrome(context["request"])["footer"]}
+    return {"contacts": get_site_chrome(context["request"])["footer"], "request": context["request"]}

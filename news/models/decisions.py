@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.i18n import linked_pages
+from home.i18n import linked_pages, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
 
@@ -69,6 +69,14 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         SynchronizedField("listing_image"),
     ]
 
+    default_description = _(
+        "Реестр решений Глазовской городской Думы: поиск по номеру, дате и словам, "
+        "тексты и подписанные документы."
+    )
+
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("реестр решений Думы")
         verbose_name_plural = _("реестры решений Думы")
@@ -76,7 +84,7 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def decisions(self):
         """Published decisions of this registry, with what listings and exports show."""
         return (
-            DecisionPage.objects.child_of(self)
+            with_text_language(DecisionPage.objects.child_of(self))
             .live()
             .public()
             .select_related("kind__locale", "document", "locale")
@@ -253,6 +261,10 @@ class DecisionPage(BasePage):
         SynchronizedField("listing_image"),
     ]
 
+    def own_summary(self):
+        """How the act is cited: «Решение от 5 мая 2016 № 1 «О …»», by the body that adopted it."""
+        return f"{self.kind_name} {self.requisites} «{self.title}». {self.adopting_body}."
+
     class Meta:
         verbose_name = _("решение Думы")
         verbose_name_plural = _("решения Думы")
@@ -290,12 +302,16 @@ class DecisionPage(BasePage):
         }
 
     @cached_property
-    def kind_name(self):
-        """The kind of act («Решение») in the visitor's language (listings set it for a whole page)."""
+    def kind_shown(self):
+        """The kind of act in the visitor's language, else in Russian (listings set it for a whole page)."""
         from news.models.snippets import DecisionKind, localized_snippets
 
-        kind = localized_snippets(DecisionKind).get(self.kind_id)
-        return kind.name if kind else self.kind.name
+        return localized_snippets(DecisionKind).get(self.kind_id) or self.kind
+
+    @cached_property
+    def kind_name(self):
+        """The kind of act («Решение») in the visitor's language (listings set it for a whole page)."""
+        return self.kind_shown.name
 
     @property
     def display_number(self):

@@ -15,7 +15,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
-from home.i18n import linked_pages
+from home.i18n import linked_pages, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
 
@@ -48,6 +48,11 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         SynchronizedField("listing_image"),
     ]
 
+    default_description = _("Новости города Глазова: события, решения, объявления Администрации и Думы.")
+
+    def own_summary(self):
+        return self.intro
+
     class Meta:
         verbose_name = _("лента новостей")
         verbose_name_plural = _("ленты новостей")
@@ -55,7 +60,7 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def news(self):
         """Published news of this index, newest first, with what a listing shows."""
         return (
-            NewsPage.objects.child_of(self)
+            with_text_language(NewsPage.objects.child_of(self))
             .live()
             .public()
             .select_related("locale")
@@ -225,9 +230,8 @@ class NewsPage(BasePage):
                 }
             )
 
-    @property
-    def meta_description(self):
-        return self.search_description or self.lead
+    def own_summary(self):
+        return self.lead
 
     @property
     def alt_text(self):

@@ -2,9 +2,12 @@
 
 from django import template
 from django.templatetags.static import static
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from home.i18n import in_source_language
 from news.models import NewsIndexPage
 from news.views import LISTING_RENDITION, attach_rubrics, with_listing_images
 
@@ -18,6 +21,24 @@ def news_index_for(request):
             NewsIndexPage.objects.live().filter(locale__language_code=get_language()).first()
         )
     return request._glazov_news_index
+
+
+@register.simple_tag
+def decision_number(decision):
+    """The act's number, marked as Russian on other language versions (numbers keep letters: «123-р»)."""
+    return in_source_language(decision.display_number)
+
+
+@register.simple_tag
+def requisites(decision):
+    """«от 5 мая 2016 № 123» as HTML, the number marked as Russian where the page is in another language."""
+    # The translator's pattern, its %-placeholders turned into format_html's (which escapes the rest).
+    pattern = _("от %(date)s %(number)s").replace("{", "{{").replace("}", "}}")
+    return format_html(
+        pattern.replace("%(date)s", "{date}").replace("%(number)s", "{number}"),
+        date=formats.date_format(decision.date_adopted, "j E Y"),
+        number=decision_number(decision),
+    )
 
 
 @register.inclusion_tag("news/components/latest_news.html", takes_context=True)

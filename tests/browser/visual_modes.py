@@ -1,9 +1,12 @@
-"""What the accessibility browser tests share: the pages axe checks, the visual modes, helpers.
+"""What the browser tests of public pages share: the page types, the visual modes, helpers.
 
-To put a new page type under axe, add an `AxeTarget` to `AXE_TARGETS` (a path, and if the page
-needs a visitor's action first, e.g. a form sent with errors, a `prepare(page)` function).
+`AXE_TARGETS` is the one registry of public page types: axe, the CSP check, the HTML validator,
+the layout-shift check and the language-of-parts check all walk it. To put a new page type under
+every check, add an `AxeTarget` to it (a Russian path, and if the page needs a visitor's action
+first, e.g. a form sent with errors, a `prepare(page)` function that does not depend on the language).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -28,9 +31,13 @@ class AxeTarget:
     prepare: Callable | None = None
     status: int = 200
 
-    def url_path(self):
-        """The path; a callable path is resolved only when the test runs (it may need the database)."""
-        return self.path() if callable(self.path) else self.path
+    def url_path(self, language="ru"):
+        """The path in a language (the same page under /en/ or /udm/).
+
+        A callable path is resolved only when the test runs (it may need the database).
+        """
+        path = self.path() if callable(self.path) else self.path
+        return re.sub(r"^/ru/", f"/{language}/", path)
 
 
 @dataclass(frozen=True)
@@ -57,10 +64,14 @@ AXE_TARGETS = [
     AxeTarget(
         "feedback-form-with-errors",
         "/ru/feedback/",
-        prepare=lambda page: page.get_by_role("button", name="Отправить сообщение").click(),
+        prepare=lambda page: page.locator(".feedback-form [type=submit]").click(),
     ),
     AxeTarget("report-status", lambda: _report_status_path()),
 ]
+
+
+# The site's languages, Russian (the source) first.
+LANGUAGES = ["ru", "en", "udm"]
 
 
 def _report_status_path():

@@ -48,8 +48,8 @@ def variables_read():
         )
     for path in SCRIPTS:
         names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)[:}]", path.read_text(encoding="utf-8")))
-    # The scripts' own switches are given on their command line, systemd sets RUNTIME_DIRECTORY.
-    return names - {"GLAZOV_ENV_FILE", "GLAZOV_VENV", "RUNTIME_DIRECTORY"}
+    # The scripts' own switches are given on their command line, systemd sets the *_DIRECTORY ones.
+    return names - {"GLAZOV_ENV_FILE", "GLAZOV_VENV", "RUNTIME_DIRECTORY", "CACHE_DIRECTORY"}
 
 
 def test_every_variable_the_site_reads_is_in_the_example():
@@ -191,6 +191,14 @@ def test_the_services_may_write_where_the_site_writes():
     writable = directive(site, "ReadWritePaths")[0].split()
     assert env["MEDIA_ROOT"] in writable and env["FEEDBACK_PRIVATE_ROOT"] in writable
     assert directive(units()["glazov-backup.service"], "ReadWritePaths") == [env["BACKUP_DIR"]]
+    # Without REDIS_URL the site and the jobs that change pages share a file cache outside the
+    # read-only code: systemd creates the folder production's settings use by default.
+    production = (BASE / "site_glazov" / "settings" / "production.py").read_text(encoding="utf-8")
+    default_cache = re.search(r'^DEFAULT_CACHE_DIR = "([^"]+)"$', production, re.MULTILINE)[1]
+    for name in ("glazov.service", "glazov-publish-scheduled.service", "glazov-send-feedback-emails.service"):
+        cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
+        assert cache_folders == [default_cache], name
+    assert not any(path.lstrip("-").startswith("/srv/glazov/app") for path in writable)
     for unit in units().values():
         for path in directive(unit, "EnvironmentFile"):
             assert path == "/etc/glazov/env"

@@ -26,6 +26,29 @@ def env_required(name):
     return value
 
 
+# The file cache without Redis; deploy/glazov.service's CacheDirectory=glazov creates it.
+DEFAULT_CACHE_DIR = "/var/cache/glazov"
+
+
+def file_cache_folder():
+    """Where the file cache lives without Redis: a folder the site may write, never the code's folder.
+
+    CACHE_DIR when set; else the folder systemd made for the unit (CacheDirectory=glazov sets
+    CACHE_DIRECTORY); else /var/cache/glazov, the same folder, for manage.py run outside systemd.
+    The app folder is read-only under systemd (ProtectSystem=strict): a cache there failed every request.
+    """
+    folder = Path(os.environ.get("CACHE_DIR") or os.environ.get("CACHE_DIRECTORY") or DEFAULT_CACHE_DIR)
+    # FileBasedCache creates a missing folder itself: then its nearest existing parent must be writable.
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        raise ImproperlyConfigured(
+            f"The cache folder {folder} cannot be written ({existing} is read-only or not a folder). "
+            "Set REDIS_URL, or CACHE_DIR to a folder the site's user may write "
+            "(deploy/glazov.service creates /var/cache/glazov with CacheDirectory=glazov)."
+        )
+    return folder
+
+
 DEBUG = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "glazov-gov.ru,www.glazov-gov.ru")
@@ -70,7 +93,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "cache")),  # noqa: F405
+            "LOCATION": str(file_cache_folder()),
         }
     }
 

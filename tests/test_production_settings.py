@@ -15,7 +15,7 @@ MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 # The test session's own switches (Playwright's event loop, the test database) are not production's.
 TEST_ONLY = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "REDIS_URL"}
-STRONG_SECRET = "a-test-only-secret-" + "x1y2z3" * 10
+STRONG_SECRET = "a-test-only-key-" + "x1y2z3" * 10
 # Never connected to: the checks and the settings below do not open the database.
 DATABASE = "postgres://glazov:pw@db.example.test:5432/glazov"
 # The file cache's folder for these runs (production's default, /var/cache/glazov, is the server's).
@@ -73,6 +73,39 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DATABASE_URL=DATABASE)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def env_example_secret_key():
+    lines = (settings.BASE_DIR / "deploy" / "env.example").read_text(encoding="utf-8").splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY="))
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (env_example_secret_key(), "placeholder"),
+        ("change-me-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("CHANGEME" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("my-secret-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("example-key-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("django-insecure-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("q7Wm2xKp9Lr4" * 4, "too short"),  # 48 characters
+        ("abcd" * 20, "too short"),  # 80 characters, 4 different ones
+    ],
+)
+def test_production_refuses_a_placeholder_or_weak_secret_key(key, reason):
+    """A key copied from env.example or typed by hand lets anyone forge sessions and password resets."""
+    result = run_manage("check", SECRET_KEY=key, DATABASE_URL=DATABASE)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
+    assert reason in result.stderr
+    assert key not in result.stderr  # the refusal does not print the key itself
+
+
+def test_production_accepts_a_generated_secret_key():
+    import secrets
+
+    assert production_settings(["DEBUG"], SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=DATABASE)
 
 
 def test_production_refuses_to_start_without_a_database_url():

@@ -49,8 +49,36 @@ def file_cache_folder():
     return folder
 
 
+# Words that mark a key copied from an example or typed by hand (deploy/env.example's is refused too).
+PLACEHOLDER_KEY_WORDS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "secret",
+    "example",
+    "django-insecure",
+    "glazov",
+)
+
+
+def strong_secret_key(value):
+    """SECRET_KEY, refused when it is a placeholder or too weak to sign sessions and password resets."""
+    lowered = value.lower()
+    problem = None
+    if any(word in lowered for word in PLACEHOLDER_KEY_WORDS):
+        problem = "looks like a placeholder or an example value"
+    elif len(value) < 50 or len(set(value)) < 5:
+        problem = "is too short: it needs at least 50 characters, at least 5 of them different"
+    if problem:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY {problem}. Generate one: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (docs/operations.md, section 5)."
+        )
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env_required("SECRET_KEY")
+SECRET_KEY = strong_secret_key(env_required("SECRET_KEY"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "glazov-gov.ru,www.glazov-gov.ru")
 # Only needed when the site is reached under a name nginx does not pass on as Host.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

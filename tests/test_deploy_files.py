@@ -199,6 +199,8 @@ def test_the_services_may_write_where_the_site_writes():
         cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
         assert cache_folders == [default_cache], name
     assert not any(path.lstrip("-").startswith("/srv/glazov/app") for path in writable)
+    # What the site creates is closed to other users; public media are opened up by the settings.
+    assert directive(site, "UMask") == ["0027"]
     for unit in units().values():
         for path in directive(unit, "EnvironmentFile"):
             assert path == "/etc/glazov/env"

@@ -151,7 +151,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"journal": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "journal"}},
+    "filters": {"mask_secrets": {"()": "site_glazov.log_privacy.MaskSecretsFilter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "journal", "filters": ["mask_secrets"]}
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Every page save runs background tasks; their start and end would drown the journal.
     "loggers": {"django_tasks": {"level": "WARNING"}},

@@ -23,6 +23,8 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Residents' status links and staff password-reset links carry a secret: logged as …/status/***/.
+logger_class = "site_glazov.log_privacy.MaskingGunicornLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # gunicornc's socket in systemd's RuntimeDirectory (/run/glazov), not in the read-only home.

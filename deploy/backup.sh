@@ -22,6 +22,8 @@ for name in MEDIA_ROOT FEEDBACK_PRIVATE_ROOT; do
     [ -d "${!name}" ] || die "$name=${!name} is not a folder"
 done
 [[ $keep_days =~ ^[0-9]+$ ]] || die "BACKUP_KEEP_DAYS must be a number of days"
+use_database_url "$DATABASE_URL"
+unset DATABASE_URL # the password stays in the password file only, not in the tools' environment
 
 # Residents' reports and photos are personal data: the backup is readable by its owner only.
 umask 077
@@ -38,7 +40,7 @@ pack() { # pack FOLDER ARCHIVE: GNU tar's status 1 only means a file changed whi
 }
 
 # The database first: a file uploaded meanwhile is then in the archive, never a row without its file.
-pg_dump --format=custom --no-owner --no-privileges --file "$work/database.dump" "$DATABASE_URL"
+pg_dump --format=custom --no-owner --no-privileges --file "$work/database.dump" "$PG_URL"
 pack "$MEDIA_ROOT" "$work/media.tar.gz"
 pack "$FEEDBACK_PRIVATE_ROOT" "$work/private.tar.gz"
 (cd "$work" && sha256sum database.dump media.tar.gz private.tar.gz >SHA256SUMS)

@@ -26,3 +26,38 @@ load_glazov_env() {
         export "$key=${line#*=}"
     done <"$file"
 }
+
+# Connect pg_dump, pg_restore and psql to a database address without its password on their command
+# line, where `ps` shows it to every user of the server: sets PG_URL to the address without the
+# password and hands the password to libpq in a temporary password file (mode 0600, removed on exit).
+# An address without a password keeps the password file of an earlier call, if any.
+PGPASSFILE_TEMP=""
+use_database_url() {
+    local url=$1 scheme rest authority userinfo user password
+    case $url in postgres://* | postgresql://*) ;; *) die "the database address must start with postgres://" ;; esac
+    [[ $url != *[?\&]password=* ]] || die "put the database password before the @: postgres://user:PASSWORD@host/name"
+    scheme=${url%%://*}
+    rest=${url#*://}
+    authority=${rest%%/*}
+    rest=${rest:${#authority}}
+    PG_URL=$url
+    [[ $authority == *@* ]] || return 0
+    userinfo=${authority%@*}
+    [[ $userinfo == *:* ]] || return 0
+    user=${userinfo%%:*}
+    password=${userinfo#*:}
+    PG_URL="$scheme://$user@${authority##*@}$rest"
+    # Percent-decoded as libpq would, then escaped for the password file (\ and :).
+    password=${password//\\/\\\\}
+    printf -v password '%b' "${password//%/\\x}"
+    password=${password//\\/\\\\}
+    password=${password//:/\\:}
+    if [ -z "$PGPASSFILE_TEMP" ]; then
+        PGPASSFILE_TEMP=$(umask 077 && mktemp -t glazov-pgpass.XXXXXX)
+        trap 'rm -f "$PGPASSFILE_TEMP"' EXIT
+        trap 'exit 130' INT
+        trap 'exit 143' TERM
+    fi
+    printf '*:*:*:*:%s\n' "$password" >"$PGPASSFILE_TEMP"
+    export PGPASSFILE=$PGPASSFILE_TEMP
+}

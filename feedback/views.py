@@ -1,6 +1,7 @@
 """Residents' views of «Решаем вместе» (served under the FeedbackPage) and staff's private photo view."""
 
 import logging
+import time
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -14,7 +15,10 @@ from .models import ProblemReport, ReportPhoto
 from .services import count_report, create_report, is_rate_limited
 
 logger = logging.getLogger(__name__)
-SESSION_KEY = "feedback_sent_token"
+# The report just sent, for the confirmation page only: shown once, within a few minutes, then gone,
+# so the next person at a shared computer cannot open the private status link from the session.
+SESSION_KEY = "feedback_sent_report"
+SENT_PAGE_SECONDS = 10 * 60
 FORM_TEMPLATE = "feedback/feedback_page.html"
 
 
@@ -64,14 +68,16 @@ def report_form(request, page):
         return render_form(request, page, form)
     report = create_report(page, form.cleaned_data, get_language())
     count_report(request)
-    request.session[SESSION_KEY] = report.token
+    # The report's id, not its token: the session row never holds the secret of the status link.
+    request.session[SESSION_KEY] = {"report": report.pk, "until": time.time() + SENT_PAGE_SECONDS}
     return redirect(page.url + page.reverse_subpage("sent"))
 
 
 @never_cache
 def report_sent(request, page):
-    token = request.session.get(SESSION_KEY)
-    report = ProblemReport.objects.filter(token=token).first() if token else None
+    sent = request.session.pop(SESSION_KEY, None)  # one view: a reload or a later visit gets the form
+    fresh = isinstance(sent, dict) and time.time() <= sent.get("until", 0)
+    report = ProblemReport.objects.filter(pk=sent.get("report")).first() if fresh else None
     if report is None:
         return redirect(page.url)
     response = page.render(

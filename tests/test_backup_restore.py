@@ -7,6 +7,7 @@ production settings, with a resident's report and photo added through the feedba
 """
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(
+requires_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="backup.sh and restore.sh use pg_dump and pg_restore: PostgreSQL only (CI's second pass)",
 )
@@ -148,6 +149,7 @@ def content(name):
     }
 
 
+@requires_postgresql
 def test_backup_and_restore_with_the_documented_scripts(tmp_path, scratch_names):
     live, other = scratch_names
     media, private = tmp_path / "media", tmp_path / "private"
@@ -250,6 +252,7 @@ def test_backup_and_restore_with_the_documented_scripts(tmp_path, scratch_names)
     assert digest == private_files[before["photos"]]
 
 
+@requires_postgresql
 def test_restore_refuses_a_damaged_backup(tmp_path):
     backup = tmp_path / "glazov-20260101T023000Z"
     backup.mkdir()
@@ -270,3 +273,97 @@ def test_restore_refuses_a_damaged_backup(tmp_path):
     assert refused.returncode != 0
     assert "checksums do not match" in refused.stderr
     assert not (tmp_path / "media").exists()
+
+
+# Stands in for pg_dump, pg_restore and psql: records what it was given, as `ps` and /proc show it.
+FAKE_POSTGRES_TOOL = """#!{python}
+import json, os, sys
+passfile = os.environ.get("PGPASSFILE", "")
+record = {{
+    "tool": os.path.basename(sys.argv[0]),
+    "argv": sys.argv[1:],
+    "environ": dict(os.environ),
+    "passfile": passfile,
+    "passfile_mode": os.stat(passfile).st_mode & 0o777 if passfile else None,
+    "passfile_text": open(passfile, encoding="utf-8").read() if passfile else "",
+}}
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(json.dumps(record) + "\\n")
+if record["tool"] == "pg_dump":
+    open(sys.argv[sys.argv.index("--file") + 1], "wb").write(b"PGDMP fake dump")
+elif record["tool"] == "psql":
+    print("0" if "count(*)" in " ".join(sys.argv) else "glazov")
+"""
+
+
+def fake_postgres_tools(folder, log):
+    folder.mkdir()
+    for tool in ("pg_dump", "pg_restore", "psql"):
+        script = folder / tool
+        script.write_text(FAKE_POSTGRES_TOOL.format(python=sys.executable, log=str(log)), encoding="utf-8")
+        script.chmod(0o755)
+    return folder
+
+
+def test_the_scripts_never_put_the_database_password_on_a_command_line(tmp_path):
+    """`ps` shows every process's arguments to every user of the server: the password goes to libpq
+    in a password file readable by its owner only, removed when the script ends."""
+    password = "Pa:ss@w0rd/%&"
+    encoded = "Pa%3Ass%40w0rd%2F%25%26"
+    log = tmp_path / "calls.jsonl"
+    tools = fake_postgres_tools(tmp_path / "bin", log)
+    media, private = tmp_path / "media", tmp_path / "private"
+    for folder in (media, private):
+        folder.mkdir()
+        (folder / "file.txt").write_text(folder.name, encoding="utf-8")
+    env_file = tmp_path / "env"
+    write_env_file(
+        env_file,
+        DATABASE_URL=f"postgres://glazov:{encoded}@db.example.test:5433/glazov?sslmode=require",
+        MEDIA_ROOT=media,
+        FEEDBACK_PRIVATE_ROOT=private,
+        BACKUP_DIR=tmp_path / "backups",
+    )
+    environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
+    environment.update(
+        GLAZOV_ENV_FILE=str(env_file), PATH=f"{tools}:{os.environ['PATH']}", TMPDIR=str(tmp_path)
+    )
+
+    def run_script(*command):
+        result = subprocess.run(  # noqa: S603 - the repository's own deploy scripts
+            [str(part) for part in command],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    backup = run_script(DEPLOY / "backup.sh").strip()
+    run_script(
+        DEPLOY / "restore.sh",
+        "--database-url",
+        "postgres://glazov@db.example.test:5433/glazov_check",
+        "--media-root",
+        tmp_path / "check" / "media",
+        "--private-root",
+        tmp_path / "check" / "private",
+        backup,
+    )
+    calls = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [call["tool"] for call in calls] == ["pg_dump", "psql", "pg_restore", "psql"]
+    assert calls[0]["argv"][-1] == "postgres://glazov@db.example.test:5433/glazov?sslmode=require"
+    assert calls[2]["argv"][calls[2]["argv"].index("--dbname") + 1] == (
+        "postgres://glazov@db.example.test:5433/glazov_check"
+    )
+    for call in calls:
+        shown = " ".join(call["argv"])
+        assert password not in shown and encoded not in shown, call["argv"]
+        assert not any(encoded in value or password in value for value in call["environ"].values())
+        # libpq reads the password from a file only its owner can read (it ignores a looser one).
+        assert call["passfile_mode"] == 0o600
+        assert call["passfile_text"] == "*:*:*:*:Pa\\:ss@w0rd/%&\n"
+        assert not Path(call["passfile"]).exists(), "the password file is removed when the script ends"
+    assert (tmp_path / "check" / "private" / "file.txt").read_text(encoding="utf-8") == "private"

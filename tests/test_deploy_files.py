@@ -2,11 +2,14 @@
 every variable the site reads, nginx serves the folders the settings name (and never the residents'
 photos), the systemd units may write where the site writes, and nginx and systemd accept them."""
 
+import http.client
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,8 +51,8 @@ def variables_read():
         )
     for path in SCRIPTS:
         names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)[:}]", path.read_text(encoding="utf-8")))
-    # The scripts' own switches are given on their command line, systemd sets RUNTIME_DIRECTORY.
-    return names - {"GLAZOV_ENV_FILE", "GLAZOV_VENV", "RUNTIME_DIRECTORY"}
+    # The scripts' own switches are given on their command line, systemd sets the *_DIRECTORY ones.
+    return names - {"GLAZOV_ENV_FILE", "GLAZOV_VENV", "RUNTIME_DIRECTORY", "CACHE_DIRECTORY"}
 
 
 def test_every_variable_the_site_reads_is_in_the_example():
@@ -130,13 +133,14 @@ def test_nginx_lets_the_app_refuse_oversized_reports_itself():
     assert settings.MAX_REQUEST_BODY_BYTES >= settings.FEEDBACK_MAX_PHOTOS * settings.FEEDBACK_PHOTO_MAX_BYTES
 
 
-@pytest.mark.skipif(
+needs_nginx = pytest.mark.skipif(
     not Path("/usr/sbin/nginx").exists(),
     reason="nginx is not installed here (`make system-deps` installs it)",
 )
-def test_nginx_accepts_the_site(tmp_path):
-    """`nginx -t` on the site, with the certificate and folders moved under a temporary directory."""
-    site = NGINX
+
+
+def nginx_config(tmp_path, site=NGINX):
+    """The site inside a main nginx.conf, with the certificate, folders and logs under ``tmp_path``."""
     for path in ("/srv/glazov/static/", "/srv/glazov/media/"):
         site = site.replace(path, str(tmp_path) + path)
     (tmp_path / "ssl").mkdir()
@@ -160,21 +164,100 @@ def test_nginx_accepts_the_site(tmp_path):
         capture_output=True,
         check=True,
     )
-    site = site.replace("/etc/ssl/glazov/", f"{tmp_path}/ssl/")
+    site = site.replace("/etc/ssl/glazov/", f"{tmp_path}/ssl/").replace("/var/log/nginx/", f"{tmp_path}/")
     (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    temp_paths = "".join(
+        f"{kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     (tmp_path / "nginx.conf").write_text(
         f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
         "include /etc/nginx/modules-enabled/*.conf;\nevents {}\n"
-        f"http {{ include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n",
+        f"http {{ {temp_paths} include /etc/nginx/mime.types; include {tmp_path}/site.conf; }}\n",
         encoding="utf-8",
     )
+    return tmp_path / "nginx.conf"
+
+
+@needs_nginx
+def test_nginx_accepts_the_site(tmp_path):
+    """`nginx -t` on the site, with the certificate and folders moved under a temporary directory."""
     result = subprocess.run(  # noqa: S603
-        ["/usr/sbin/nginx", "-t", "-c", str(tmp_path / "nginx.conf")],
+        ["/usr/sbin/nginx", "-t", "-c", str(nginx_config(tmp_path))],
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+SECRET = "Zq3vR8kLmN2pX7sT1uW4yA6bC9dE0fGhIjKlMnOpQrS"
+
+
+def test_nginx_logs_status_and_reset_links_masked():
+    """Both servers write the access log in the masking format (checked live below)."""
+    assert NGINX.count("access_log /var/log/nginx/access.log glazov_masked;") == 2
+    assert (
+        "log_format glazov_masked" in NGINX and "$glazov_log_uri" in NGINX and "$glazov_log_referer" in NGINX
+    )
+    assert "$request " not in NGINX and "$request_uri $status" not in NGINX
+
+
+@needs_nginx
+def test_a_running_nginx_masks_secret_links_in_its_access_log(tmp_path):
+    """The http:// server (a redirect, no app needed) on a free local port; its access log is read."""
+    port = free_port()
+    site = NGINX.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
+    site = site.replace("listen 443 ", f"listen 127.0.0.1:{free_port()} ").replace(
+        "listen [::]:443 ssl http2;", ""
+    )
+    config = nginx_config(tmp_path, site)
+    server = subprocess.Popen(  # noqa: S603
+        ["/usr/sbin/nginx", "-c", str(config), "-g", "daemon off; master_process off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    paths = {
+        f"/ru/feedback/status/{SECRET}/": "/ru/feedback/status/***/",
+        f"/en/feedback/status/{SECRET}/?from=mail": "/en/feedback/status/***/?from=mail",
+        f"/admin/password_reset/confirm/MTI/cv8x1a-{SECRET}/": "/admin/password_reset/confirm/MTI/***/",
+        "/admin/password_reset/confirm/MTI/set-password/": "/admin/password_reset/confirm/MTI/set-password/",
+        "/ru/news/": "/ru/news/",
+    }
+    try:
+        deadline = time.monotonic() + 15
+        for path in paths:
+            while True:
+                try:
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    connection.request(
+                        "GET",
+                        path,
+                        headers={"Referer": f"https://glazov-gov.ru/ru/feedback/status/{SECRET}/"},
+                    )
+                    assert connection.getresponse().status == 301
+                    connection.close()
+                    break
+                except ConnectionRefusedError:
+                    assert time.monotonic() < deadline, (
+                        server.stderr.read() if server.poll() else "not started"
+                    )
+                    time.sleep(0.1)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    log = (tmp_path / "access.log").read_text(encoding="utf-8")
+    assert SECRET not in log
+    for masked in paths.values():
+        assert f'"GET {masked} HTTP/1.1" 301 ' in log, log
+    assert '"https://glazov-gov.ru/ru/feedback/status/***/"' in log
 
 
 def units():
@@ -191,6 +274,16 @@ def test_the_services_may_write_where_the_site_writes():
     writable = directive(site, "ReadWritePaths")[0].split()
     assert env["MEDIA_ROOT"] in writable and env["FEEDBACK_PRIVATE_ROOT"] in writable
     assert directive(units()["glazov-backup.service"], "ReadWritePaths") == [env["BACKUP_DIR"]]
+    # Without REDIS_URL the site and the jobs that change pages share a file cache outside the
+    # read-only code: systemd creates the folder production's settings use by default.
+    production = (BASE / "site_glazov" / "settings" / "production.py").read_text(encoding="utf-8")
+    default_cache = re.search(r'^DEFAULT_CACHE_DIR = "([^"]+)"$', production, re.MULTILINE)[1]
+    for name in ("glazov.service", "glazov-publish-scheduled.service", "glazov-send-feedback-emails.service"):
+        cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
+        assert cache_folders == [default_cache], name
+    assert not any(path.lstrip("-").startswith("/srv/glazov/app") for path in writable)
+    # What the site creates is closed to other users; public media are opened up by the settings.
+    assert directive(site, "UMask") == ["0027"]
     for unit in units().values():
         for path in directive(unit, "EnvironmentFile"):
             assert path == "/etc/glazov/env"

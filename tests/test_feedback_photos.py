@@ -1,6 +1,9 @@
 """Residents' photos: decoded not trusted by name, size and bomb limits, EXIF/GPS removed, private storage."""
 
 import io
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -147,6 +150,42 @@ def test_photos_are_stored_outside_public_media_under_random_names():
     assert "yama" not in path
     with pytest.raises(ValueError):
         photo.image.url  # noqa: B018 - there is no public URL to build
+
+
+@pytest.fixture
+def usual_umask():
+    """A process without systemd's UMask=0027: what `manage.py runserver` or a hand-started gunicorn has."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_photos_sent_through_the_form_are_readable_by_the_site_only(client, usual_umask):
+    """Another user of the server (nginx, a colleague's account) can read neither a photo nor its folder."""
+    assert post_with(client, upload("yama.jpg")).status_code == 302
+    path = Path(ProblemReport.objects.get().photos.get().image.path)
+    root = Path(settings.FEEDBACK_PRIVATE_ROOT)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    folders = [folder for folder in path.parents if folder.is_relative_to(root) and folder != root]
+    assert folders, "photos are kept in dated folders under FEEDBACK_PRIVATE_ROOT"
+    assert {str(folder.relative_to(root)): stat.S_IMODE(folder.stat().st_mode) for folder in folders} == {
+        str(folder.relative_to(root)): 0o700 for folder in folders
+    }
+
+
+def test_public_uploads_stay_readable_by_nginx_under_the_units_umask(tmp_path, settings):
+    """The unit's UMask=0027 must not close /media/ to nginx, another user: uploads are opened on purpose."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    settings.MEDIA_ROOT = tmp_path
+    previous = os.umask(0o027)
+    try:
+        name = FileSystemStorage().save("original_images/2026/pic.jpg", ContentFile(image_bytes()))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "original_images" / "2026").stat().st_mode) == 0o755
 
 
 def test_photo_is_served_to_moderators_only(client):

@@ -5,23 +5,30 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 # The test session's own switches (Playwright's event loop, the test database) are not production's.
 TEST_ONLY = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY", "REDIS_URL"}
-STRONG_SECRET = "a-test-only-secret-" + "x1y2z3" * 10
+STRONG_SECRET = "a-test-only-key-" + "x1y2z3" * 10
 # Never connected to: the checks and the settings below do not open the database.
 DATABASE = "postgres://glazov:pw@db.example.test:5432/glazov"
+# The file cache's folder for these runs (production's default, /var/cache/glazov, is the server's).
+CACHE_DIR = str(Path(tempfile.gettempdir()) / "glazov-test-production-cache")
 
 
 def production_env(**env):
+    """The environment of a production process: the test session's own switches removed, ``env``
+    added (a value of None unsets the variable)."""
     environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
-    environment.update(DJANGO_SETTINGS_MODULE="site_glazov.settings.production")
+    environment.update(DJANGO_SETTINGS_MODULE="site_glazov.settings.production", CACHE_DIR=CACHE_DIR)
     environment.update(env)
-    return environment
+    return {key: value for key, value in environment.items() if value is not None}
 
 
 def run_manage(*args, **env):
@@ -30,10 +37,10 @@ def run_manage(*args, **env):
     )
 
 
-def run_production_python(code, *args, **env):
+def run_production_python(code, *args, wrapper=(), **env):
     """Run ``code`` in a fresh interpreter with the production settings and ``env``."""
     return subprocess.run(  # noqa: S603 - our own settings module
-        [sys.executable, "-c", code, *args],
+        [*wrapper, sys.executable, "-c", code, *args],
         env=production_env(**env),
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -66,6 +73,39 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DATABASE_URL=DATABASE)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def env_example_secret_key():
+    lines = (settings.BASE_DIR / "deploy" / "env.example").read_text(encoding="utf-8").splitlines()
+    return next(line.split("=", 1)[1] for line in lines if line.startswith("SECRET_KEY="))
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        (env_example_secret_key(), "placeholder"),
+        ("change-me-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("CHANGEME" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("my-secret-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("example-key-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("django-insecure-" + "q7Wm2xKp9Lr4" * 5, "placeholder"),
+        ("q7Wm2xKp9Lr4" * 4, "too short"),  # 48 characters
+        ("abcd" * 20, "too short"),  # 80 characters, 4 different ones
+    ],
+)
+def test_production_refuses_a_placeholder_or_weak_secret_key(key, reason):
+    """A key copied from env.example or typed by hand lets anyone forge sessions and password resets."""
+    result = run_manage("check", SECRET_KEY=key, DATABASE_URL=DATABASE)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY" in result.stderr
+    assert reason in result.stderr
+    assert key not in result.stderr  # the refusal does not print the key itself
+
+
+def test_production_accepts_a_generated_secret_key():
+    import secrets
+
+    assert production_settings(["DEBUG"], SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL=DATABASE)
 
 
 def test_production_refuses_to_start_without_a_database_url():
@@ -186,6 +226,83 @@ def test_defaults_follow_the_site_address():
     # Without Redis the workers still share one cache, on disk.
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert values["EMAIL_TIMEOUT"] == 10
+
+
+def read_only_app_folder():
+    """A command prefix that runs a process with the app folder read-only, as ProtectSystem=strict does."""
+    user_namespace = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    wrapper = [
+        "unshare",
+        *user_namespace,
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind -o ro "$0" "$0" && exec "$@"',
+        str(settings.BASE_DIR),
+    ]
+    try:
+        probe = subprocess.run([*wrapper, "true"], capture_output=True, timeout=10, check=False)  # noqa: S603
+        works = probe.returncode == 0
+    except FileNotFoundError:
+        works = False
+    if not works:
+        pytest.skip("cannot mount the app folder read-only here (unshare)")
+    return wrapper
+
+
+USE_THE_CACHE = (
+    "import django; django.setup()\n"
+    "from django.conf import settings\n"
+    "from django.core.cache import cache\n"
+    "cache.set('production-settings-test', 'ok', 30)\n"
+    "print(settings.CACHES['default']['LOCATION'], cache.get('production-settings-test'))\n"
+)
+
+
+def test_without_redis_the_file_cache_is_where_systemd_lets_the_site_write(tmp_path):
+    """Under systemd the app folder is read-only: a cache there answered every request with 500."""
+    folder = tmp_path / "systemd-cache"
+    folder.mkdir()
+    result = run_production_python(
+        USE_THE_CACHE,
+        wrapper=read_only_app_folder(),
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        CACHE_DIR=None,
+        CACHE_DIRECTORY=str(folder),  # what CacheDirectory=glazov gives the unit
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(folder), "ok"]
+    assert any(folder.iterdir())
+
+
+def test_without_redis_or_systemd_the_cache_defaults_outside_the_app_folder():
+    """manage.py run by hand (deploy/manage.sh) shares the unit's cache folder, /var/cache/glazov."""
+    values = production_settings(["CACHES"], SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, CACHE_DIR=None)
+    location = Path(values["CACHES"]["default"]["LOCATION"])
+    assert location == Path("/var/cache/glazov")
+    assert not location.is_relative_to(settings.BASE_DIR)
+
+
+def test_a_cache_folder_the_site_cannot_write_stops_start_up_with_a_clear_message(tmp_path):
+    inside_the_app = settings.BASE_DIR / "cache-test-never-created"
+    result = run_production_python(
+        USE_THE_CACHE,
+        wrapper=read_only_app_folder(),
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        CACHE_DIR=str(inside_the_app),
+    )
+    assert result.returncode != 0
+    assert f"The cache folder {inside_the_app} cannot be written" in result.stderr
+    assert "Set REDIS_URL, or CACHE_DIR" in result.stderr
+    # Not a folder at all: refused the same way, with or without a read-only mount.
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    result = run_manage(
+        "check", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, CACHE_DIR=str(tmp_path / "a-file" / "cache")
+    )
+    assert result.returncode != 0
+    assert "cannot be written" in result.stderr
 
 
 def test_the_redis_cache_works_with_the_installed_client(redis_url):

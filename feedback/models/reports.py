@@ -37,8 +37,18 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; use ReportPhoto.get_admin_url()")
 
 
+# Residents' photos are readable by the site's own user only, whatever the process's umask and
+# FILE_UPLOAD_PERMISSIONS (0644: nginx must read the public media, never these).
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIRECTORY_MODE = 0o700
+
+
 def private_storage():
-    return PrivateStorage(location=settings.FEEDBACK_PRIVATE_ROOT)
+    return PrivateStorage(
+        location=settings.FEEDBACK_PRIVATE_ROOT,
+        file_permissions_mode=PRIVATE_FILE_MODE,
+        directory_permissions_mode=PRIVATE_DIRECTORY_MODE,
+    )
 
 
 def photo_path(instance, filename):

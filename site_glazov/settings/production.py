@@ -26,8 +26,59 @@ def env_required(name):
     return value
 
 
+# The file cache without Redis; deploy/glazov.service's CacheDirectory=glazov creates it.
+DEFAULT_CACHE_DIR = "/var/cache/glazov"
+
+
+def file_cache_folder():
+    """Where the file cache lives without Redis: a folder the site may write, never the code's folder.
+
+    CACHE_DIR when set; else the folder systemd made for the unit (CacheDirectory=glazov sets
+    CACHE_DIRECTORY); else /var/cache/glazov, the same folder, for manage.py run outside systemd.
+    The app folder is read-only under systemd (ProtectSystem=strict): a cache there failed every request.
+    """
+    folder = Path(os.environ.get("CACHE_DIR") or os.environ.get("CACHE_DIRECTORY") or DEFAULT_CACHE_DIR)
+    # FileBasedCache creates a missing folder itself: then its nearest existing parent must be writable.
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
+    if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        raise ImproperlyConfigured(
+            f"The cache folder {folder} cannot be written ({existing} is read-only or not a folder). "
+            "Set REDIS_URL, or CACHE_DIR to a folder the site's user may write "
+            "(deploy/glazov.service creates /var/cache/glazov with CacheDirectory=glazov)."
+        )
+    return folder
+
+
+# Words that mark a key copied from an example or typed by hand (deploy/env.example's is refused too).
+PLACEHOLDER_KEY_WORDS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "secret",
+    "example",
+    "django-insecure",
+    "glazov",
+)
+
+
+def strong_secret_key(value):
+    """SECRET_KEY, refused when it is a placeholder or too weak to sign sessions and password resets."""
+    lowered = value.lower()
+    problem = None
+    if any(word in lowered for word in PLACEHOLDER_KEY_WORDS):
+        problem = "looks like a placeholder or an example value"
+    elif len(value) < 50 or len(set(value)) < 5:
+        problem = "is too short: it needs at least 50 characters, at least 5 of them different"
+    if problem:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY {problem}. Generate one: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' (docs/operations.md, section 5)."
+        )
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env_required("SECRET_KEY")
+SECRET_KEY = strong_secret_key(env_required("SECRET_KEY"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "glazov-gov.ru,www.glazov-gov.ru")
 # Only needed when the site is reached under a name nginx does not pass on as Host.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -70,7 +121,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "cache")),  # noqa: F405
+            "LOCATION": str(file_cache_folder()),
         }
     }
 
@@ -100,7 +151,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"journal": {"format": "%(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "journal"}},
+    "filters": {"mask_secrets": {"()": "site_glazov.log_privacy.MaskSecretsFilter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "journal", "filters": ["mask_secrets"]}
+    },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Every page save runs background tasks; their start and end would drown the journal.
     "loggers": {"django_tasks": {"level": "WARNING"}},

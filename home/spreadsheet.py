@@ -22,8 +22,13 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from wagtail.admin.views.mixins import SpreadsheetExportMixin, list_to_str
 
-# Control characters but tab and line breaks; NUL, the C1 set, and the two non-characters XML refuses.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Control characters but tab and line breaks (and NUL, which Django's forms refuse themselves): they
+# come from pasted or forged text, mean nothing to a reader, and the XLSX format cannot hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Word's Shift+Enter (vertical tab), its page break and NEL: line breaks to whoever typed them.
+LINE_BREAK_CONTROLS = re.compile(r"[\x0b\x0c\x85]")
+# What no spreadsheet cell may hold: the above, NUL, and the two non-characters XML refuses.
+UNWRITABLE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (or a DDE command).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CSV_DELIMITER = ";"
@@ -35,8 +40,16 @@ XLSX_DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
 
 def strip_control_characters(text, replacement=""):
-    """``text`` without control characters other than tab, line feed and carriage return."""
-    return CONTROL_CHARACTERS.sub(replacement, text) if text else text
+    """``text`` without what a spreadsheet cell cannot hold (control characters but tab and line breaks)."""
+    return UNWRITABLE_CHARACTERS.sub(replacement, text) if text else text
+
+
+def clean_typed_text(text):
+    """Text staff typed or pasted, as saved: Word's line and page breaks become line breaks, other
+    control characters (but tab and line breaks) are removed."""
+    if not text:
+        return text
+    return CONTROL_CHARACTERS.sub("", LINE_BREAK_CONTROLS.sub("\n", text))
 
 
 def looks_like_formula(text):

@@ -17,6 +17,7 @@ from home.spreadsheet import FORMULA_STARTS, SafeSpreadsheetExportMixin, safe_ce
 from tests.factories import DecisionPageFactory
 from tests.feedback_helpers import FORM_URL, form_data, make_report, staff_user
 from tests.helpers import decision_registry
+from tests.test_feedback_inbox import edit_data, edit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,46 @@ def test_site_history_csv_neutralises_a_formula_in_a_page_title(client):
     client.force_login(staff_user("redaktor", "Редакторы"))
     assert client.get("/admin/reports/site-history/").status_code == 200
     assert client.get("/admin/redirects/").status_code in (200, 302)
+
+
+def test_an_answer_pasted_from_word_is_saved_clean_and_the_xlsx_export_works(moderator):
+    """Word's Shift+Enter is a vertical tab (\\x0b): it made the XLSX download fail with a server error."""
+    report = make_report()
+    answer = "Фонарь заменят.\x0bБригада выедет в четверг.\x0cСпасибо!\x07"
+    response = moderator.post(
+        edit_url(report),
+        edit_data(report, status="accepted", public_answer=answer, internal_note="Звонил\x0bмастеру\x1b"),
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.public_answer == "Фонарь заменят.\nБригада выедет в четверг.\nСпасибо!"
+    assert report.internal_note == "Звонил\nмастеру"
+    response = moderator.get(LIST_URL, {"export": "xlsx"})
+    assert response.status_code == 200
+    header, row = list(xlsx_book(response).active.iter_rows())
+    cells = {heading.value: cell.value for heading, cell in zip(header, row, strict=True)}
+    assert cells["Ответ жителю"] == report.public_answer
+
+
+def test_a_status_comment_pasted_from_word_is_saved_clean(moderator):
+    report = make_report()
+    moderator.post(
+        edit_url(report), edit_data(report, status="accepted", status_comment="Передано\x0bв ЖКХ\x01")
+    )
+    assert report.status_changes.latest("pk").comment == "Передано\nв ЖКХ"
+
+
+def test_the_export_holds_control_characters_that_reached_the_database_another_way(moderator):
+    """The spreadsheet module removes them itself too: an old report or a shell edit cannot break the file."""
+    report = make_report()
+    ProblemReport.objects.filter(pk=report.pk).update(
+        public_answer="Ответ\x0bс\x00переносом\ufffe", description="=1+1\x0b"
+    )
+    response = moderator.get(LIST_URL, {"export": "xlsx"})
+    assert response.status_code == 200
+    header, row = list(xlsx_book(response).active.iter_rows())
+    cells = {heading.value: cell for heading, cell in zip(header, row, strict=True)}
+    assert cells["Ответ жителю"].value == "Ответспереносом"
+    assert cells["Описание"].value == "=1+1" and cells["Описание"].quotePrefix
+    header, row = csv_rows(moderator.get(LIST_URL, {"export": "csv"}))
+    assert dict(zip(header, row, strict=True))["Описание"] == "'=1+1"

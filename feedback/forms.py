@@ -18,6 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from home.i18n import in_source_language
+from home.spreadsheet import CONTROL_CHARACTERS, clean_typed_text
 
 from .models import ProblemCategory, Status, StatusChange
 from .models.categories import translations_by_key
@@ -26,11 +27,6 @@ from .photos import ACCEPT_ATTRIBUTE, process_photo
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
 # ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
 PHONE_DIGITS = re.compile(r"[0-9]{10,15}")
-
-
-# Control characters but tab and line breaks (and NUL, which Django's own check refuses): they come
-# from pasted or forged text, mean nothing to a reader, and the moderators' Excel export cannot hold them.
-CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ResidentTextField(forms.CharField):
@@ -375,6 +371,11 @@ class ProblemReportAdminForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Every text staff write here (answer, note, comment): what Word pastes in must not reach the
+        # resident's e-mail or break the XLSX export.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = clean_typed_text(value)
         if cleaned.get("status") == Status.DUPLICATE and not cleaned.get("duplicate_of"):
             self.add_error("duplicate_of", _("Для статуса «закрыто: дубликат» выберите исходное сообщение."))
         if cleaned.get("duplicate_of") and cleaned.get("status") != Status.DUPLICATE:

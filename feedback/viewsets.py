@@ -10,9 +10,10 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from home.admin_tables import LocalDateColumn
+from home.spreadsheet import SafeSpreadsheetExportMixin
 from home.viewsets import TranslatableSnippetViewSet
 
 from .forms import ProblemReportAdminForm, staff_who_work_reports
@@ -131,8 +132,13 @@ class ReportInspectView(InspectView):
         )
 
 
+class ReportIndexView(SafeSpreadsheetExportMixin, IndexView):
+    """The inbox listing; its CSV and XLSX downloads are safe to open in Excel (home/spreadsheet.py)."""
+
+
 class ProblemReportViewSet(SnippetViewSet):
     model = ProblemReport
+    index_view_class = ReportIndexView
     icon = "warning"
     menu_label = _("Сообщения жителей")
     menu_name = "problem-reports"

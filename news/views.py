@@ -1,12 +1,9 @@
 """Public views of the news index and the decisions registry (routed by their pages)."""
 
-import csv
-import io
-
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -14,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from home.spreadsheet import csv_response
 from news.forms import DecisionFilterForm
 from news.models import DecisionKind, Rubric
 from news.models.snippets import localized_snippets
@@ -232,17 +230,15 @@ def export_filename(extension):
 
 
 def decision_export_csv(request, index_page):
-    """The (filtered) registry as CSV in UTF-8 with a BOM, so Excel opens it with Cyrillic intact."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=";")
-    writer.writeheader()
-    for row in export_rows(request, index_page):
-        writer.writerow({**row, "amends": "; ".join(row["amends"]), "repeals": "; ".join(row["repeals"])})
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    """The (filtered) registry as CSV for Excel: UTF-8 with a BOM, `;`, safe cells (home/spreadsheet.py)."""
+    rows = (
+        [
+            row[column] if column not in ("amends", "repeals") else "; ".join(row[column])
+            for column in EXPORT_COLUMNS
+        ]
+        for row in export_rows(request, index_page)
     )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
-    return response
+    return csv_response(EXPORT_COLUMNS, rows, export_filename("csv"))
 
 
 def decision_export_json(request, index_page):

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from home.admin_tables import LocalDateColumn, TranslationsColumn, annotate_translation_states
+from home.spreadsheet import SafeSpreadsheetExportMixin
 from home.viewsets import TranslatableSnippetViewSet
 from news.models import DecisionKind, DecisionPage, DecisionStatus, NewsPage, Rubric
 from news.models.decisions import normalize_number
@@ -37,7 +38,7 @@ class DecisionFilterSet(PageListingViewSet.filterset_class):
         fields = []
 
 
-class SourceLanguageIndexView(PageListingViewSet.index_view_class):
+class SourceLanguageIndexView(SafeSpreadsheetExportMixin, PageListingViewSet.index_view_class):
     """One row per item: its Russian source, with its translations in a column of their own.
 
     Choosing a language in the «Язык» filter lists that language's copies instead.

@@ -8,10 +8,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import admin_reports
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 
 urlpatterns = [
+    # Wagtail's reports with safe spreadsheet downloads, in front of Wagtail's own at the same addresses.
+    path("admin/", include(admin_reports)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),

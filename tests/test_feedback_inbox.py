@@ -248,7 +248,9 @@ def test_export_to_csv_and_xlsx(client, moderator):
 
     response = client.get(LIST_URL, {"export": "csv"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";")
+    )
     assert rows[0][:3] == ["Номер", "Поступило", "Категория"]
     row = next(row for row in rows if row[0] == report.number)
     assert "Уличное освещение" in row and "новое" in row and "да" in row

@@ -8,13 +8,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from home import admin_reports
+from home import admin_reports, localize_guard
 from home import views as home_views
 from home.sitemaps import AllLanguagesSitemap
 
 urlpatterns = [
     # Wagtail's reports with safe spreadsheet downloads, in front of Wagtail's own at the same addresses.
     path("admin/", include(admin_reports)),
+    # wagtail-localize's admin routes with Wagtail's own permissions checked first: these paths
+    # come before the admin's, which still serves the rest of them (home/localize_guard.py).
+    path("admin/localize/", include((localize_guard.urlpatterns, "localize_guard"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),

@@ -74,7 +74,7 @@ messages: $(VENV)/.runtime-installed ## Compile the interface translations (loca
 .PHONY: messages-update
 messages-update: $(VENV)/.runtime-installed ## Collect new interface strings into locale/{ru,en,udm} (then translate locale/en)
 	$(MANAGE) makemessages -l ru -l en -l udm --no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=collected_static --ignore=media
-	$(MANAGE) makemessages -d djangojs -l ru -l en -l udm --no-location --ignore=.venv --ignore=collected_static --ignore=static/vendor
+	$(MANAGE) makemessages -d djangojs -l ru -l en -l udm --no-location --ignore=.venv --ignore=collected_static --ignore=static/vendor --ignore=bench --ignore=tools --ignore=media --ignore=cache
 
 .PHONY: setup
 setup: messages ## Migrate the database and load the demo content (idempotent)

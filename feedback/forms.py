@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -197,8 +197,11 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.page = page
         self.fields["category"].queryset = page.offered_categories()
-        # The consent wording is synchronised: the same Russian text on every language version.
-        self.fields["consent"].label = in_source_language(page.consent_text)
+        # This language's wording while it translates the current version, else the Russian one.
+        text, _version, language = page.shown_consent()
+        self.fields["consent"].label = (
+            in_source_language(text) if language == settings.LANGUAGE_CODE else conditional_escape(text)
+        )
         privacy = page.legal_pages()["privacy"]
         if privacy is not None:
             self.fields["consent"].help_text = format_html(

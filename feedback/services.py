@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification, ProblemReport, ReportPhoto, Status, StatusChange
+from .models import Notification, ProblemCategory, ProblemReport, ReportPhoto, Status, StatusChange
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ def create_report(page, data, language):
     """
     now = timezone.now()
     saved_files = []
+    consent_text, consent_version, consent_language = page.shown_consent()
     try:
         with transaction.atomic():
             report = ProblemReport(
@@ -36,10 +37,11 @@ def create_report(page, data, language):
                 name=data["name"],
                 email=data.get("email", ""),
                 phone=data.get("phone", ""),
-                consent_version=page.consent_version,
-                consent_text=page.consent_text,
+                consent_version=consent_version,
+                consent_text=consent_text,
+                consent_language=consent_language,
                 consented_at=now,
-                due_date=ProblemReport.due_date_for(now, page.deadline_days),
+                due_date=ProblemReport.due_date_for(now, page.deadline),
             )
             report.assign_number()
             report.save()
@@ -82,12 +84,24 @@ def render_email(template_base, context, language):
     return " ".join(subject.split()), body
 
 
+def routing_email(category):
+    """The responsible service's address: the Russian category's, whatever version was chosen."""
+    source = (
+        ProblemCategory.objects.filter(
+            translation_key=category.translation_key, locale__language_code=settings.LANGUAGE_CODE
+        ).first()
+        or category
+    )
+    return source.routing_email
+
+
 def queue_new_report_notifications(report, page):
     context = {"report": report, "page": page, "status_url": report.get_status_url()}
     if report.email:
         subject, body = render_email("confirmation", context, report.language)
         queue_notification(report, Notification.Kind.CONFIRMATION, [report.email], subject, body)
-    recipients = [report.category.routing_email] if report.category.routing_email else []
+    routing = routing_email(report.category)
+    recipients = [routing] if routing else []
     recipients += [address for address in page.notification_addresses if address not in recipients]
     if recipients:
         admin_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + report.get_admin_url()

@@ -9,4 +9,6 @@ class HomeConfig(AppConfig):
     verbose_name = _("Основное")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import localize_sync, signals  # noqa: F401
+
+        localize_sync.connect()

@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
-from wagtail.models import DraftStateMixin, Page, PageLogEntry, WorkflowState
+from wagtail.models import DraftStateMixin, Page, PageLogEntry, TranslatableMixin, WorkflowState
 from wagtail.permissions import policy_registry
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 from wagtail_localize.models import Translation, TranslationSource
@@ -348,7 +348,7 @@ def before_edit(request, instance):
     needs more (the source live, the right to publish the target); «Отправить на проверку»
     saves the translation as a draft revision and starts the moderation workflow.
     """
-    if request.method != "POST":
+    if request.method != "POST" or not isinstance(instance, TranslatableMixin):
         return None
     translation = enabled_translation_of(instance)
     if translation is None:

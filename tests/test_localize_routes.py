@@ -396,3 +396,20 @@ def test_every_wagtail_localize_route_is_guarded():
                 route = route[:start] + sample + route[route.index(">", start) + 1 :]
         match = resolve(f"/admin/localize/{route}")
         assert getattr(match.func, "localize_guarded", False), route
+
+
+def test_a_subtree_is_submitted_page_by_page_with_the_same_checks(client):
+    client.force_login(staff_user("member", TRANSLATORS))
+    about = page_by_slug("about")
+    child = page_by_slug("innovative-cities")
+    source, _ = TranslationSource.get_or_create_from_instance(child)
+    title = StringSegment.objects.get(source=source, context__path="title")
+    StringTranslation.objects.create(  # an earlier, never published translation of the child
+        translation_of=title.string, locale=locale("udm"), context=title.context, data="Unreviewed"
+    )
+    with on_commit():
+        submit(client, about, "udm", include_subtree="on")
+    for page in (about, child):
+        udm = version_in(page, "udm")
+        assert udm.alias_of_id is None and udm.live and udm.title == page.title  # still what it showed
+        assert translation_of(page, "udm").enabled

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 
 class ProblemCategoryQuerySet(models.QuerySet):
@@ -63,6 +64,15 @@ class ProblemCategory(TranslatableMixin, models.Model):
         FieldPanel("routing_email"),
         FieldPanel("active"),
         FieldPanel("sort_order"),
+    ]
+
+    # Where its reports go, and whether the form offers it, are the Russian version's in every language.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        SynchronizedField("routing_email", overridable=False),
+        SynchronizedField("active", overridable=False),
+        SynchronizedField("sort_order", overridable=False),
     ]
 
     class Meta(TranslatableMixin.Meta):

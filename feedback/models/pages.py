@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, validat
 from django.db import models
 from django.db.models import Exists, Q
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +16,10 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.i18n import localized_pages_by_id
-from home.models.base import BasePage
+from home.models.base import BASE_PAGE_TRANSLATABLE_FIELDS, BasePage
 
 from .categories import ProblemCategory
 
@@ -148,6 +150,26 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         *BasePage.settings_panels,
     ]
 
+    # Who receives residents' reports, how fast they are answered, which categories and legal pages
+    # the form offers and which consent version a resident agrees to are the Russian page's in
+    # every language: no translator can change them (home/localize_sync.py keeps copies in step).
+    # The consent wording itself is translated, and shown only while it translates the current version.
+    translatable_fields = [
+        *BASE_PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("intro"),
+        TranslatableField("thank_you_text"),
+        SynchronizedField("categories", overridable=False),
+        SynchronizedField("deadline_days", overridable=False),
+        SynchronizedField("notification_emails", overridable=False),
+        SynchronizedField("official_appeal_page", overridable=False),
+        SynchronizedField("privacy_page", overridable=False),
+        TranslatableField("consent_text"),
+        SynchronizedField("consent_version", overridable=False),
+    ]
+    # Comes with the translated consent wording (from the version it was translated from), not
+    # straight from the Russian page: a stale translation then shows as stale (shown_consent).
+    synchronized_with_translation = ["consent_version"]
+
     default_description = _(
         "Сообщите Администрации города Глазова о проблеме: яма на дороге, мусор, не горит фонарь."
     )
@@ -159,12 +181,48 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         verbose_name = _("страница «Решаем вместе»")
         verbose_name_plural = _("страницы «Решаем вместе»")
 
+    @cached_property
+    def source_version(self):
+        """The Russian page, whose settings (addresses, deadline, categories, consent) every version uses."""
+        if self.locale.language_code == settings.LANGUAGE_CODE or self.pk is None:
+            return self
+        source = FeedbackPage.objects.filter(
+            translation_key=self.translation_key, locale__language_code=settings.LANGUAGE_CODE
+        ).first()
+        return source or self
+
+    def shown_consent(self):
+        """(text, version, language) of the consent the form shows and the report keeps.
+
+        This language's wording only while it is a translation (through wagtail-localize) of the
+        Russian page's current version; otherwise the Russian wording, never an outdated one.
+        """
+        from wagtail_localize.models import Translation
+
+        source = self.source_version
+        russian = (source.consent_text, source.consent_version, settings.LANGUAGE_CODE)
+        if source is self:
+            return russian
+        current = (
+            self.alias_of_id is None
+            and self.consent_version == source.consent_version
+            and self.consent_text.strip()
+            and self.consent_text != source.consent_text
+            and Translation.objects.filter(
+                source__object_id=self.translation_key, target_locale_id=self.locale_id, enabled=True
+            ).exists()
+        )
+        if not current:
+            return russian
+        return (self.consent_text, self.consent_version, self.locale.language_code)
+
     def offered_categories(self):
         """Categories the form offers: the chosen active ones, else every active original category.
 
         One query when the form lists them (the choice between the two is made inside it).
+        The Russian page's choice counts in every language.
         """
-        chosen = self.categories.active()
+        chosen = self.source_version.categories.active()
         originals = Q(locale__language_code=settings.LANGUAGE_CODE)
         if isinstance(chosen, models.QuerySet):
             offered = Q(pk__in=chosen.values("pk")) | (~Exists(chosen) & originals)
@@ -176,16 +234,23 @@ class FeedbackPage(RoutablePageMixin, BasePage):
     def legal_pages(self):
         """The official-appeal and privacy pages in the visitor's language (one query, kept on the page)."""
         if not hasattr(self, "_legal_pages"):
-            found = localized_pages_by_id([self.official_appeal_page_id, self.privacy_page_id])
+            source = self.source_version
+            found = localized_pages_by_id([source.official_appeal_page_id, source.privacy_page_id])
             self._legal_pages = {
-                "official_appeal": found.get(self.official_appeal_page_id),
-                "privacy": found.get(self.privacy_page_id),
+                "official_appeal": found.get(source.official_appeal_page_id),
+                "privacy": found.get(source.privacy_page_id),
             }
         return self._legal_pages
 
     @property
     def notification_addresses(self):
-        return split_addresses(self.notification_emails)
+        """Who is told of each new report: the Russian page's addresses, whatever the language."""
+        return split_addresses(self.source_version.notification_emails)
+
+    @property
+    def deadline(self):
+        """Days to answer a report: the Russian page's."""
+        return self.source_version.deadline_days
 
     def serve(self, request, *args, **kwargs):
         """Every view of this page is one resident's (a CSRF token, a report): kept out of shared caches."""

@@ -145,6 +145,9 @@ class ProblemReport(models.Model):
 
     consent_version = models.CharField(_("версия согласия"), max_length=50, editable=False)
     consent_text = models.TextField(_("текст согласия"), editable=False)
+    consent_language = models.CharField(
+        _("язык текста согласия"), max_length=10, default="ru", editable=False
+    )
     consented_at = models.DateTimeField(_("согласие дано"), editable=False)
 
     status = models.CharField(

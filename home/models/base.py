@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import SlugInput
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.forms import PortalPageForm
 from home.slugs import SLUG_FORMATTERS, latin_slugify
@@ -29,6 +30,19 @@ class SpecificChildRouteMixin:
                 child._cached_parent_obj = self  # as Wagtail does: the child's get_parent() costs nothing
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+
+# What wagtail-localize does with the fields every portal page has (see home/localize_sync.py):
+# reader-facing text is translated; anything else is the same in every language.
+BASE_PAGE_TRANSLATABLE_FIELDS = [
+    TranslatableField("title"),
+    TranslatableField("slug"),
+    TranslatableField("seo_title"),
+    TranslatableField("search_description"),
+    SynchronizedField("show_in_menus"),
+    TranslatableField("listing_summary"),
+    SynchronizedField("listing_image"),
+]
 
 
 class BasePage(Page):

@@ -9,11 +9,12 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageC
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
 from home.i18n import localized_pages, public, with_text_language
 
-from .base import BasePage
+from .base import BASE_PAGE_TRANSLATABLE_FIELDS, BasePage
 
 
 class HomePage(BasePage):
@@ -76,6 +77,17 @@ class HomePage(BasePage):
             help_text=_("Разделы, которые жители ищут чаще всего. Порядок можно менять перетаскиванием."),
             max_num=12,
         ),
+    ]
+
+    translatable_fields = [
+        *BASE_PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("intro"),
+        TranslatableField("problem_cta_title"),
+        TranslatableField("problem_cta_text"),
+        TranslatableField("problem_cta_button"),
+        # Where residents are sent to report a problem: the same form page in every language.
+        SynchronizedField("problem_cta_page", overridable=False),
+        SynchronizedField("featured_links"),
     ]
 
     def own_summary(self):
@@ -156,6 +168,11 @@ class InfoPage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 
     content_panels = [*BasePage.content_panels, FieldPanel("body"), FieldPanel("show_children")]
+    translatable_fields = [
+        *BASE_PAGE_TRANSLATABLE_FIELDS,
+        TranslatableField("body"),
+        SynchronizedField("show_children"),
+    ]
 
     default_description = _("Справочная информация официального портала города Глазова.")
 

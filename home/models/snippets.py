@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 
 class FooterContacts(TranslatableMixin, models.Model):
@@ -37,6 +38,17 @@ class FooterContacts(TranslatableMixin, models.Model):
         FieldPanel("email"),
         FieldPanel("working_hours"),
         FieldPanel("extra"),
+    ]
+
+    # The postal address and the hours are written for the reader (transliterated in English);
+    # the phone and the e-mail residents use are the Russian version's in every language.
+    translatable_fields = [
+        TranslatableField("organisation"),
+        TranslatableField("address"),
+        SynchronizedField("phone", overridable=False),
+        SynchronizedField("email", overridable=False),
+        TranslatableField("working_hours"),
+        TranslatableField("extra"),
     ]
 
     class Meta(TranslatableMixin.Meta):

@@ -44,7 +44,7 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         *PAGE_TRANSLATABLE_FIELDS,
         TranslatableField("intro"),
         TranslatableField("listing_summary"),
-        SynchronizedField("home_page_count"),
+        SynchronizedField("home_page_count", overridable=False),
         SynchronizedField("listing_image"),
     ]
 
@@ -203,6 +203,9 @@ class NewsPage(BasePage):
         TranslatableField("lead"),
         TranslatableField("body"),
         TranslatableField("image_alt"),
+        # Set from the lead and the image on save; declared so that nothing is left undecided.
+        TranslatableField("listing_summary"),
+        SynchronizedField("listing_image"),
         SynchronizedField("date", overridable=False),
         SynchronizedField("image"),
         SynchronizedField("image_decorative"),

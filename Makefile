@@ -123,6 +123,10 @@ lighthouse: messages $(LIGHTHOUSE) ## Lighthouse (mobile) on production gunicorn
 bench-reports: messages ## Send 200 reports at once to production gunicorn on PostgreSQL; fail on any loss
 	$(BIN)/python bench/concurrent_reports.py $(BENCH_REPORTS_ARGS)
 
+.PHONY: bench-uploads
+bench-uploads: messages ## Peak gunicorn worker memory and time of the worst photo uploads; writes docs/performance.md
+	$(BIN)/python bench/uploads.py $(BENCH_UPLOADS_ARGS)
+
 .PHONY: clean
 clean: ## Remove the virtualenv, the SQLite database and uploaded media
 	rm -rf $(VENV) db.sqlite3 media collected_static

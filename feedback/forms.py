@@ -22,7 +22,7 @@ from home.spreadsheet import CONTROL_CHARACTERS, clean_typed_text
 
 from .models import ProblemCategory, Status, StatusChange
 from .models.categories import translations_by_key
-from .photos import ACCEPT_ATTRIBUTE, process_photo
+from .photos import ACCEPT_ATTRIBUTE, check_photo, process_photo
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
 # ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
@@ -42,7 +42,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Several photos in one file input; each is decoded and cleaned, errors name the file."""
+    """Several photos in one file input, checked from their size and headers; errors name the file.
+
+    Cleans to CheckedUpload objects: the pixels are decoded by ReportForm.clean, once every other
+    field is valid, so a form refused for another reason costs no image memory.
+    """
 
     widget = MultipleFileInput
 
@@ -63,15 +67,15 @@ class PhotosField(forms.FileField):
                 % {"limit": limit, "count": len(files)},
                 code="too_many",
             )
-        photos, errors = [], []
+        checked, errors = [], []
         for upload in files:
             try:
-                photos.append(process_photo(upload))
+                checked.append(check_photo(upload))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
-        return photos
+        return checked
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -301,7 +305,24 @@ class ReportForm(forms.Form):
             and not (self.has_error("phone"))
         ):
             self.add_error("email", _("Укажите электронную почту или телефон, чтобы мы могли ответить."))
+        self.decode_photos(cleaned)
         return cleaned
+
+    def decode_photos(self, cleaned):
+        """Decode and re-encode the photos, only when everything else in the form is valid."""
+        checked = cleaned.get("photos") or []
+        if not checked or self.errors:
+            return
+        photos, errors = [], []
+        for upload in checked:
+            try:
+                photos.append(process_photo(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            self.add_error("photos", errors)
+        else:
+            cleaned["photos"] = photos
 
     def full_clean(self):
         super().full_clean()

@@ -1,10 +1,8 @@
-"""Saving a resident's report, queueing its e-mails, and the per-client rate limit."""
+"""Saving a resident's report and queueing its e-mails (the rate limits: feedback/ratelimit.py)."""
 
-import hashlib
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -118,31 +116,3 @@ def notify_resident_of_update(report):
     context = {"report": report, "status_url": report.get_status_url()}
     subject, body = render_email("status", context, report.language)
     return queue_notification(report, Notification.Kind.STATUS, [report.email], subject, body)
-
-
-def client_key(request):
-    """A hashed client address for the rate limit: nothing readable is kept in the cache."""
-    address = request.META.get(settings.FEEDBACK_CLIENT_IP_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    return f"feedback-rate:{digest}"
-
-
-def is_rate_limited(request):
-    if settings.FEEDBACK_RATE_LIMIT is None:  # turned off for a load test
-        return False
-    limit, _window = settings.FEEDBACK_RATE_LIMIT
-    return cache.get(client_key(request), 0) >= limit
-
-
-def count_report(request):
-    if settings.FEEDBACK_RATE_LIMIT is None:
-        return
-    _limit, window = settings.FEEDBACK_RATE_LIMIT
-    key = client_key(request)
-    # add() starts the window only once; incr() is atomic on Redis and locmem alike.
-    cache.add(key, 0, timeout=window)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)

@@ -6,13 +6,14 @@ import time
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from . import ratelimit
 from .forms import ReportForm
 from .models import ProblemReport, ReportPhoto
-from .services import count_report, create_report, is_rate_limited
+from .services import create_report
 
 logger = logging.getLogger(__name__)
 # The report just sent, for the confirmation page only: shown once, within a few minutes, then gone,
@@ -46,16 +47,34 @@ def keep_typed(request, page):
     return ReportForm(page=page, initial=typed)
 
 
+def upload_notice():
+    minutes = max(1, round(ratelimit.limit(ratelimit.UPLOAD)[1] / 60))
+    return ngettext(
+        "С вашего устройства недавно много раз отправляли форму с фото. Подождите %(minutes)d минуту "
+        "и отправьте сообщение ещё раз — всё, что вы написали, сохранено на этой странице. "
+        "Фото нужно будет выбрать заново.",
+        "С вашего устройства недавно много раз отправляли форму с фото. Подождите %(minutes)d минут "
+        "и отправьте сообщение ещё раз — всё, что вы написали, сохранено на этой странице. "
+        "Фото нужно будет выбрать заново.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def report_form(request, page):
     if request.method != "POST":
         return render_form(request, page, ReportForm(page=page))
-    if is_rate_limited(request):
+    if ratelimit.is_limited(request, ratelimit.REPORT):
         notice = _(
             "С вашего устройства недавно отправили много сообщений. Подождите 10 минут и нажмите "
             "«Отправить сообщение» ещё раз — всё, что вы написали, сохранено на этой странице. "
             "Фото нужно будет выбрать заново."
         )
         return render_form(request, page, keep_typed(request, page), status=429, notice=notice)
+    if request.FILES:
+        # Photos cost memory and time to decode: every post with files counts, refused ones too.
+        if ratelimit.is_limited(request, ratelimit.UPLOAD):
+            return render_form(request, page, keep_typed(request, page), status=429, notice=upload_notice())
+        ratelimit.record(request, ratelimit.UPLOAD)
     form = ReportForm(request.POST, request.FILES, page=page)
     if form.is_bot:
         logger.warning("Feedback honeypot filled; report refused")
@@ -67,7 +86,7 @@ def report_form(request, page):
     if not form.is_valid():
         return render_form(request, page, form)
     report = create_report(page, form.cleaned_data, get_language())
-    count_report(request)
+    ratelimit.record(request, ratelimit.REPORT)
     # The report's id, not its token: the session row never holds the secret of the status link.
     request.session[SESSION_KEY] = {"report": report.pk, "until": time.time() + SENT_PAGE_SECONDS}
     return redirect(page.url + page.reverse_subpage("sent"))

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from PIL import Image
 
-from feedback.models import Notification, ProblemCategory, ProblemReport, ReportPhoto
+from feedback.models import Notification, ProblemCategory, ProblemReport, RateLimitEvent, ReportPhoto
 from tests.bad_input import (
     ALLOWED_STATUSES,
     FUZZ,
@@ -182,6 +182,12 @@ def visible_length(low, high):
     return lambda value: low <= len(without_control_characters(value)) <= high
 
 
+def fresh_rate_limits():
+    """Each generated example is a new client: the counts (in the database) start from zero."""
+    cache.clear()
+    RateLimitEvent.objects.all().delete()
+
+
 @FUZZ
 @given(
     description=typed.filter(visible_length(10, 4000)),
@@ -191,7 +197,7 @@ def visible_length(low, high):
 def test_a_valid_report_in_any_script_is_stored_exactly_and_its_pages_show(
     client, description, address, name
 ):
-    cache.clear()  # the rate limit is not under test here
+    fresh_rate_limits()  # the rate limit is not under test here
     response = client.post(FORM_URL, form_data(description=description, address=address, name=name))
     assert response.status_code == 302
     report = ProblemReport.objects.latest("pk")
@@ -325,7 +331,7 @@ def test_any_files_as_photos_never_fail_and_nothing_is_stored(client, files):
 @FUZZ
 @given(name=file_names, data=photo_bytes)
 def test_a_photo_that_passes_is_stored_as_a_clean_jpeg(client, name, data):
-    cache.clear()
+    fresh_rate_limits()
     before = stored()
     parts = [*form_parts(), part("photos", data, filename=name, content_type="image/jpeg")]
     response = client.generic("POST", FORM_URL, multipart(parts), f"multipart/form-data; boundary={BOUNDARY}")
@@ -424,7 +430,7 @@ def malformed_request(kind, draw):
 @FUZZ
 @given(kind=st.sampled_from(MALFORMATIONS), data=st.data())
 def test_malformed_multipart_bodies_are_refused_and_nothing_is_stored(client, kind, data):
-    cache.clear()
+    fresh_rate_limits()
     before = stored()
     body, content_type, extra = malformed_request(kind, data.draw)
     response = client.generic("POST", FORM_URL, body, content_type, **extra)

@@ -336,3 +336,20 @@ def test_the_guide_restores_with_what_the_backup_test_runs():
     # Every file the guide has the operator copy from deploy/ exists.
     for name in re.findall(r"deploy/([\w.-]+\.(?:service|timer|conf|example|sh))\b", guide):
         assert (DEPLOY / name).exists(), name
+
+
+def test_nginx_limits_the_rate_of_form_posts_only():
+    """Public POSTs (the report form) are limited per address before they reach gunicorn; pages are not."""
+    key = re.search(r'map "\$request_method:\$uri" \$glazov_form_post \{([^}]*)\}', NGINX)[1]
+    assert re.search(r'"~\^POST:/\(ru\|en\|udm\)/" \$binary_remote_addr;', key)
+    assert 'default "";' in key  # an empty key is not counted: GET and the admin pass freely
+    assert re.search(r"limit_req_zone \$glazov_form_post zone=glazov_forms:\d+m rate=\d+r/m;", NGINX)
+    proxied = re.search(r"location / \{([^}]*)\}", NGINX)[1]
+    assert re.search(r"limit_req zone=glazov_forms burst=\d+ nodelay;", proxied)
+    assert "limit_req_status 429;" in proxied
+
+
+def test_the_site_service_has_a_memory_ceiling():
+    site = units()["glazov.service"]
+    assert directive(site, "MemoryHigh") == ["2G"]
+    assert directive(site, "MemoryMax") == ["2560M"]

@@ -64,7 +64,13 @@ def production_settings(names, **env):
 
 
 def test_check_deploy_is_clean():
-    result = run_manage("check", "--deploy", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE)
+    result = run_manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        FEEDBACK_CLIENT_IP_HEADER="X-Real-IP",
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 
@@ -369,7 +375,12 @@ def test_report_rate_limit_is_on_unless_switched_off():
 
 def test_deploy_check_warns_when_the_rate_limit_is_off():
     result = run_manage(
-        "check", "--deploy", SECRET_KEY=STRONG_SECRET, DATABASE_URL=DATABASE, FEEDBACK_RATE_LIMIT="off"
+        "check",
+        "--deploy",
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        FEEDBACK_RATE_LIMIT="off",
+        FEEDBACK_CLIENT_IP_HEADER="X-Real-IP",
     )
     assert "feedback.W001" in result.stderr
     assert "FEEDBACK_RATE_LIMIT" in result.stderr

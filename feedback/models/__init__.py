@@ -1,4 +1,5 @@
 from .categories import ProblemCategory
+from .limits import RateLimitEvent
 from .pages import FeedbackPage
 from .reports import (
     CLOSED_STATUSES,
@@ -16,6 +17,7 @@ __all__ = [
     "Notification",
     "ProblemCategory",
     "ProblemReport",
+    "RateLimitEvent",
     "ReportPhoto",
     "Status",
     "StatusChange",

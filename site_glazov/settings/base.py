@@ -300,20 +300,40 @@ LOGGING = {
 FEEDBACK_PRIVATE_ROOT = Path(os.environ.get("FEEDBACK_PRIVATE_ROOT", BASE_DIR / "private_media"))
 FEEDBACK_MAX_PHOTOS = 5
 FEEDBACK_PHOTO_MAX_BYTES = 10 * 1024 * 1024
-FEEDBACK_PHOTO_MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+# Pixels a photo's header may announce, sized for a 2-core 4 GB server with every gunicorn worker
+# decoding at once (feedback/photos.py, docs/security.md). A baseline JPEG is decoded already reduced
+# (1/2 to 1/8), so a 64-megapixel phone photo passes; PNG, WebP, HEIC and progressive JPEG are decoded
+# whole: a 24-megapixel iPhone HEIC passes, a decompression bomb does not.
+FEEDBACK_JPEG_MAX_PIXELS = 80_000_000
+FEEDBACK_PHOTO_MAX_PIXELS = 25_000_000
 FEEDBACK_PHOTO_MAX_SIDE = 2560
-# (reports, seconds) per client address; the header names the real client behind a proxy, if any.
-# FEEDBACK_RATE_LIMIT=off turns the limit off: only for load tests (bench/concurrent_reports.py),
-# and `check --deploy` warns about it.
+# (reports, seconds) per client; every post that carries photos, refused or not, counts towards
+# the second limit (posts, same seconds), so decoding photos cannot be repeated without end. The
+# counts are kept in the database (feedback/ratelimit.py). FEEDBACK_RATE_LIMIT=off turns both off:
+# only for load tests (bench/concurrent_reports.py), and `check --deploy` warns about it.
+_RATE_LIMIT_SECONDS = int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600"))
 FEEDBACK_RATE_LIMIT = (
     None
     if os.environ.get("FEEDBACK_RATE_LIMIT", "").strip().lower() == "off"
-    else (
-        int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")),
-        int(os.environ.get("FEEDBACK_RATE_LIMIT_SECONDS", "600")),
-    )
+    else (int(os.environ.get("FEEDBACK_RATE_LIMIT_COUNT", "5")), _RATE_LIMIT_SECONDS)
 )
-FEEDBACK_CLIENT_IP_HEADER = os.environ.get("FEEDBACK_CLIENT_IP_HEADER", "REMOTE_ADDR")
+FEEDBACK_UPLOAD_RATE_LIMIT = (
+    int(os.environ.get("FEEDBACK_UPLOAD_RATE_LIMIT_COUNT", "10")),
+    _RATE_LIMIT_SECONDS,
+)
+
+
+def request_meta_key(header):
+    """A request header as request.META names it: X-Real-IP and HTTP_X_REAL_IP give HTTP_X_REAL_IP."""
+    key = header.strip().upper().replace("-", "_")
+    if key in ("", "REMOTE_ADDR"):
+        return "REMOTE_ADDR"
+    return key if key.startswith("HTTP_") else f"HTTP_{key}"
+
+
+# The header in which the proxy (nginx) names the client: X-Real-IP, or X-Forwarded-For, whose
+# rightmost entry is read. Unset: the connection's own address, right only without a proxy.
+FEEDBACK_CLIENT_IP_HEADER = request_meta_key(os.environ.get("FEEDBACK_CLIENT_IP_HEADER", ""))
 FEEDBACK_EMAIL_MAX_ATTEMPTS = 10
 # Five 10 MB photos and the text fit; anything larger is refused from its headers (HTTP 413).
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(60 * 1024 * 1024)))

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
-from feedback.models import ProblemReport
+from feedback.models import ProblemReport, RateLimitEvent
 from tests.feedback_helpers import image_bytes
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,9 @@ def moderator_login(site_db):
 def test_resident_reports_moderator_answers_resident_sees_it(
     page, browser, site_server, site_db, moderator_login, output_path, tmp_path
 ):
-    cache.clear()  # the rate limit counts this client across test runs otherwise
+    # The rate limits count this client (127.0.0.1) across the session's tests otherwise.
+    RateLimitEvent.objects.all().delete()
+    cache.clear()
     photo = tmp_path / "fonar.jpg"
     photo.write_bytes(image_bytes(size=(1200, 900)))
 

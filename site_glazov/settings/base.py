@@ -5,6 +5,7 @@ so a fresh clone runs on SQLite with no configuration at all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "home.visual_mode.VisualModeVaryMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "site_glazov.urls"
@@ -198,6 +202,24 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Staff logins (the Wagtail admin's /admin/login/) are throttled by django-axes: after 5 wrong
+# passwords for one user name from one address, that name is refused from that address for 30
+# minutes (each further try starts the 30 minutes again). Counting per name *and* address keeps an
+# attacker from locking every editor out everywhere; docs/security.md «Эксплуатация и секреты».
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "site_glazov.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "site_glazov.login_throttle.lockout_response"
+AXES_COOLOFF_MESSAGE = _("Слишком много неудачных попыток входа. Попробуйте позже.")
+# Failed attempts are kept until the cool-off ends; successful logins are not recorded at all.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Wagtail
 WAGTAIL_SITE_NAME = _("Официальный портал муниципального образования «Город Глазов»")

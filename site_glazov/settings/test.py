@@ -18,3 +18,10 @@ WHITENOISE_AUTOREFRESH = True
 
 # The page cache is on as in production; tests start with an empty cache (tests/conftest.py).
 PAGE_CACHE_SECONDS = 300
+
+# Logins over HTTP are throttled as in production; the test client's login() (no request) is let
+# through. Failed attempts live in the database and go with each test's rollback.
+AUTHENTICATION_BACKENDS = [
+    "tests.login_backend.AxesBackendAllowingClientLogin",
+    "django.contrib.auth.backends.ModelBackend",
+]

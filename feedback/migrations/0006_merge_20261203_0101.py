@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0004_rate_limit_events'),
-        ('feedback', '0005_sync_translated_settings'),
+        ("feedback", "0004_rate_limit_events"),
+        ("feedback", "0005_sync_translated_settings"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -31,3 +31,13 @@ def decision_registry(language_code="ru"):
     from news.models import DecisionIndexPage
 
     return DecisionIndexPage.objects.get(slug="decisions", locale__language_code=language_code)
+
+
+# The staff groups (home/migrations/0002_create_groups.py), in the order the role tests list them.
+AUTHORS, EDITORS, REPORT_MODERATORS, TRANSLATORS = (
+    "Авторы",
+    "Редакторы",
+    "Модераторы обращений",
+    "Переводчики",
+)
+GROUPS = (AUTHORS, EDITORS, TRANSLATORS, REPORT_MODERATORS)

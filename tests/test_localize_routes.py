@@ -22,17 +22,9 @@ from home.models import InfoPage
 from news.models import Rubric
 from tests.factories import InfoPageFactory
 from tests.feedback_helpers import staff_user
-from tests.helpers import home_page, page_by_slug
+from tests.helpers import AUTHORS, EDITORS, GROUPS, REPORT_MODERATORS, TRANSLATORS, home_page, page_by_slug
 
 pytestmark = pytest.mark.django_db
-
-AUTHORS, EDITORS, REPORT_MODERATORS, TRANSLATORS = (
-    "Авторы",
-    "Редакторы",
-    "Модераторы обращений",
-    "Переводчики",
-)
-GROUPS = (AUTHORS, EDITORS, TRANSLATORS, REPORT_MODERATORS)
 
 
 def on_commit():

@@ -18,17 +18,10 @@ from home.models import FooterContacts
 from news.models import DecisionKind, Rubric
 from tests.factories import InfoPageFactory
 from tests.feedback_helpers import make_report, staff_user
-from tests.helpers import home_page, page_by_slug
+from tests.helpers import AUTHORS, EDITORS, GROUPS, REPORT_MODERATORS, TRANSLATORS, home_page, page_by_slug
 
 pytestmark = pytest.mark.django_db
 
-AUTHORS, EDITORS, REPORT_MODERATORS, TRANSLATORS = (
-    "Авторы",
-    "Редакторы",
-    "Модераторы обращений",
-    "Переводчики",
-)
-GROUPS = (AUTHORS, EDITORS, TRANSLATORS, REPORT_MODERATORS)
 SOURCE, TRANSLATIONS = "ru", ("en", "udm")
 ALL = ("ru", "en", "udm")
 NOBODY = ()

@@ -34,12 +34,16 @@ class SpecificChildRouteMixin:
 
 # What wagtail-localize does with the fields every portal page has (see home/localize_sync.py):
 # reader-facing text is translated; anything else is the same in every language.
-BASE_PAGE_TRANSLATABLE_FIELDS = [
+# What every page of the portal translates of Wagtail's own page fields.
+PAGE_TRANSLATABLE_FIELDS = [
     TranslatableField("title"),
     TranslatableField("slug"),
     TranslatableField("seo_title"),
     TranslatableField("search_description"),
     SynchronizedField("show_in_menus"),
+]
+BASE_PAGE_TRANSLATABLE_FIELDS = [
+    *PAGE_TRANSLATABLE_FIELDS,
     TranslatableField("listing_summary"),
     SynchronizedField("listing_image"),
 ]

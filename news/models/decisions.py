@@ -16,18 +16,10 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.i18n import linked_pages, with_text_language
 from home.models import BasePage
-from home.models.base import SpecificChildRouteMixin
+from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
+
 
 # Page fields wagtail-localize handles as it does for every page.
-PAGE_TRANSLATABLE_FIELDS = [
-    TranslatableField("title"),
-    TranslatableField("slug"),
-    TranslatableField("seo_title"),
-    TranslatableField("search_description"),
-    SynchronizedField("show_in_menus"),
-]
-
-
 def normalize_number(value):
     """The registry number reduced to what a resident types: "№ 123-р " → "123р"."""
     return re.sub(r"[^0-9a-zа-яё]", "", (value or "").lower())

@@ -72,15 +72,22 @@ def typed_text_language(text):
 def restricted_q():
     """Pages under a view restriction (or restricted themselves), as a condition inside the page query.
 
-    The same pages as `PageQuerySet.private_q()`, which first reads every restriction in a query of its own.
+    The pages of `PageQuerySet.private_q()`, which first reads every restriction in a query of its
+    own, and besides them the untranslated copies (aliases) of such pages: Wagtail protects an
+    alias's own address with its source's restrictions but lists it as public, so an English
+    copy of a private Russian page (or of one in a private section) showed its title in lists.
     """
     return Exists(
         PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
+    ) | Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("alias_of__path"), 1, Length("page__path"))
+        )
     )
 
 
 def public(queryset):
-    """`queryset.public()` in the same SQL query."""
+    """`queryset.public()` in the same SQL query, the copies of private pages left out as well."""
     return queryset.exclude(restricted_q())
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from home.caching import bump_cache_version, cache_version
-from home.i18n import with_text_language
+from home.i18n import public, with_text_language
 from home.models import FooterContacts
 
 CHROME_VERSION_KEY = "glazov:chrome:version"
@@ -46,7 +46,7 @@ def _build_site_chrome(site, language):
         versions.setdefault(page.translation_key, {})[page.locale.language_code] = _version_entry(page, site)
     menu = []
     if home is not None:
-        for page in with_text_language(home.get_children().live().in_menu().public()):
+        for page in with_text_language(public(home.get_children().live().in_menu())):
             menu.append(
                 {
                     "title": page.title,

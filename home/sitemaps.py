@@ -4,6 +4,8 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from home.i18n import public
+
 
 class AllLanguagesSitemap(Sitemap):
     """Every live, public page of every language tree (Wagtail's own sitemap lists only the
@@ -15,4 +17,4 @@ class AllLanguagesSitemap(Sitemap):
         tree = Q()
         for home in homes.only("path"):
             tree |= Q(path__startswith=home.path)
-        return Page.objects.filter(tree).live().public().order_by("path").defer_streamfields().specific()
+        return public(Page.objects.filter(tree).live()).order_by("path").defer_streamfields().specific()

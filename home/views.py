@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from home import visual_mode
-from home.i18n import typed_text_language
+from home.i18n import public, typed_text_language
 from home.search import search_terms, typed_text
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -30,7 +30,8 @@ def search(request):
     if terms:
         # Untranslated copies (aliases) repeat the Russian text: only this language's own pages.
         own_pages = Page.objects.filter(locale=Locale.get_active(), alias_of__isnull=True, depth__gt=1)
-        results = Page.objects.live().public().filter(id__in=own_pages.values("id")).specific().search(terms)
+        own_pages = public(own_pages)
+        results = Page.objects.live().filter(id__in=own_pages.values("id")).specific().search(terms)
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     try:
         results_page = paginator.page(request.GET.get("page", 1))

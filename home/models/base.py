@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import SlugInput
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -47,6 +47,15 @@ BASE_PAGE_TRANSLATABLE_FIELDS = [
     TranslatableField("listing_summary"),
     SynchronizedField("listing_image"),
 ]
+
+
+def alias_chain_ids(page):
+    """The ids of a page's aliases, of their aliases and so on."""
+    ids, step = [], [page.pk]
+    while step:
+        step = list(Page.objects.filter(alias_of_id__in=step).values_list("pk", flat=True))
+        ids.extend(step)
+    return ids
 
 
 class BasePage(Page):
@@ -126,6 +135,36 @@ class BasePage(Page):
     def meta_description(self):
         """The text for `<meta name="description">`: the summary, else the page type's default."""
         return self.summary or str(self.default_description)
+
+    def update_aliases(self, *args, **kwargs):
+        """Publish the untranslated copies with the source, but never before it.
+
+        Wagtail makes the copies live whenever the source's revision is published, even when that
+        publication is only scheduled (wagtail/wagtail#11344): a news item planned for tomorrow was
+        public today on /en/ and /udm/. The copies get the content now and go live with the source,
+        when `publish_scheduled` publishes it (which updates them again).
+        """
+        super().update_aliases(*args, **kwargs)
+        if self.alias_of_id is None and not self.live:
+            Page.objects.filter(pk__in=alias_chain_ids(self)).update(live=False)
+
+    update_aliases.alters_data = True
+
+    def get_view_restrictions(self):
+        """The restrictions that apply to this page, those of an untranslated copy's source included.
+
+        Wagtail resolves an alias (and an alias among the ancestors) to its source page, but not to
+        the source's own ancestors: the copy of a page in a private Russian section was public.
+        """
+        pages = [self, *self.get_ancestors().only("path", "alias_of")]
+        paths = {page.path for page in pages}
+        source_ids = {page.alias_of_id for page in pages if page.alias_of_id is not None}
+        while source_ids:  # an alias of an alias: rare, one query per step
+            sources = list(Page.objects.filter(pk__in=source_ids).only("path", "alias_of"))
+            paths.update(source.path for source in sources)
+            source_ids = {source.alias_of_id for source in sources if source.alias_of_id is not None}
+        prefixes = {path[:end] for path in paths for end in range(Page.steplen, len(path) + 1, Page.steplen)}
+        return PageViewRestriction.objects.filter(page__path__in=prefixes)
 
     @property
     def untranslated_original(self):

@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.i18n import linked_pages, with_text_language
+from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
 from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
 
@@ -76,9 +76,7 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def decisions(self):
         """Published decisions of this registry, with what listings and exports show."""
         return (
-            with_text_language(DecisionPage.objects.child_of(self))
-            .live()
-            .public()
+            public(with_text_language(DecisionPage.objects.child_of(self)).live())
             .select_related("kind__locale", "document", "locale")
             .defer_streamfields()
         )

@@ -15,7 +15,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
-from home.i18n import linked_pages, with_text_language
+from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
 
@@ -60,9 +60,7 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
     def news(self):
         """Published news of this index, newest first, with what a listing shows."""
         return (
-            with_text_language(NewsPage.objects.child_of(self))
-            .live()
-            .public()
+            public(with_text_language(NewsPage.objects.child_of(self)).live())
             .select_related("locale")
             .defer_streamfields()
             .order_by("-date", "-pk")

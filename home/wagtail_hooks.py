@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from home import localize_guard
@@ -19,3 +21,22 @@ def hide_translations_report(request, menu_items):
     if not request.user.has_perm("wagtail_localize.submit_translation"):
         url = reverse("wagtail_localize:translations_report")
         menu_items[:] = [item for item in menu_items if item.url != url]
+
+
+@hooks.register("construct_translated_pages_to_cascade_actions")
+def cascade_to_language_copies(pages, action):
+    """Deleting or moving a Russian page does the same to its versions in the other languages.
+
+    Without this, deleting a page left its English and Udmurt copies behind in the admin, and a
+    moved page's copies stayed where it had been. Its untranslated copies simply follow it; the
+    confirmation screen names how many translations go with it before anything is deleted.
+    Unpublishing needs nothing here: Wagtail unpublishes the copies with their source, and a
+    translation keeps its own state. Acting on a translation never touches the source.
+    """
+    if action not in ("delete", "move"):
+        return None
+    return {
+        page: Page.objects.translation_of(page, inclusive=False)
+        for page in pages
+        if page.locale.language_code == settings.LANGUAGE_CODE
+    }

@@ -9,16 +9,18 @@ search and the registry's exports.
 """
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail_localize.synctree import create_aliases_for_new_page
 
 from tests.factories import DecisionPageFactory, InfoPageFactory, NewsPageFactory
-from tests.helpers import decision_registry, home_page, news_index
+from tests.feedback_helpers import staff_user
+from tests.helpers import EDITORS, decision_registry, home_page, news_index
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def on_commit():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def created_as_in_the_admin(parent, page, publish):
+def created_as_in_the_admin(parent, page, publish=True):
     """Add a page under `parent`, give it its copies in the other languages, publish its revision."""
     page.live = False
     parent.add_child(instance=page)
@@ -113,7 +115,7 @@ def test_editing_a_live_item_with_a_later_schedule_keeps_every_copy_live(client)
     """A live page whose next revision is scheduled stays public as it was, in every language."""
     with on_commit():
         source = created_as_in_the_admin(
-            news_index(), NewsPageFactory.build(title=TITLE, slug="hidden-bridge"), publish=True
+            news_index(), NewsPageFactory.build(title=TITLE, slug="hidden-bridge")
         )
         source.title = "Новый заголовок про мост"
         source.go_live_at = timezone.now() + datetime.timedelta(days=1)
@@ -136,3 +138,61 @@ def test_the_registry_and_its_exports_leave_out_hidden_acts_in_every_language(cl
         for suffix in ("", "export/csv/", "export/json/"):
             text = client.get(f"/{language}/decisions/{suffix}").text
             assert "999-з" not in text, (language, suffix)
+
+
+# Deleting and moving ---------------------------------------------------------------------------
+
+
+def translated_into_english(page):
+    """Give the Russian page a translation of its own in English (in place of its copy)."""
+    english = page.get_translation(Locale.objects.get(language_code="en"))
+    english.alias_of = None
+    english.title = "Bridge news"
+    english.save_revision().publish()
+    return english
+
+
+def test_deleting_a_russian_page_deletes_its_copies_and_says_so_of_its_translations(client):
+    editor = staff_user("copy-editor", EDITORS)
+    with on_commit():
+        source = created_as_in_the_admin(
+            news_index(), NewsPageFactory.build(title=TITLE, slug="hidden-bridge")
+        )
+        translated_into_english(source)
+    client.force_login(editor)
+    confirmation = client.get(f"/admin/pages/{source.pk}/delete/")
+    assert confirmation.status_code == 200
+    # Wagtail's own confirmation names the translation that goes with the page (the copy follows).
+    assert re.search(r"1\s+перевод", confirmation.text), confirmation.text
+
+    response = client.post(f"/admin/pages/{source.pk}/delete/")
+    assert response.status_code == 302
+    assert not Page.objects.filter(translation_key=source.translation_key).exists()
+    for language in LANGUAGES:
+        assert client.get(f"/{language}/news/hidden-bridge/").status_code == 404
+
+
+def test_deleting_a_translation_leaves_the_source_and_the_other_copies(client):
+    client.force_login(staff_user("copy-editor", EDITORS))
+    with on_commit():
+        source = created_as_in_the_admin(
+            news_index(), NewsPageFactory.build(title=TITLE, slug="hidden-bridge")
+        )
+        english = translated_into_english(source)
+    assert client.post(f"/admin/pages/{english.pk}/delete/").status_code == 302
+    assert set(copies(source)) == {"ru", "udm"}
+
+
+def test_moving_a_russian_page_moves_its_copies(client):
+    client.force_login(staff_user("copy-editor", EDITORS))
+    with on_commit():
+        first, second = (
+            created_as_in_the_admin(home_page(), InfoPageFactory.build(title=f"Раздел {n}", slug=f"s{n}"))
+            for n in (1, 2)
+        )
+        page = created_as_in_the_admin(first, InfoPageFactory.build(title="Подраздел", slug="sub"))
+    response = client.post(f"/admin/pages/{page.pk}/move/{second.pk}/confirm/")
+    assert response.status_code == 302
+    for language, copy in copies(page).items():
+        assert copy.get_parent().translation_key == second.translation_key, language
+        assert client.get(f"/{language}/s2/sub/").status_code == 200, language

@@ -8,13 +8,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, StatusFlagColumn
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSetGroup
 
 from home.admin_tables import LocalDateColumn
 from home.spreadsheet import SafeSpreadsheetExportMixin
-from home.viewsets import TranslatableSnippetViewSet
+from home.viewsets import PortalSnippetViewSet, TranslatableSnippetViewSet
 
 from .forms import ProblemReportAdminForm, staff_who_work_reports
 from .models import ProblemCategory, ProblemReport, Status
@@ -136,7 +136,7 @@ class ReportIndexView(SafeSpreadsheetExportMixin, IndexView):
     """The inbox listing; its CSV and XLSX downloads are safe to open in Excel (home/spreadsheet.py)."""
 
 
-class ProblemReportViewSet(SnippetViewSet):
+class ProblemReportViewSet(PortalSnippetViewSet):
     model = ProblemReport
     index_view_class = ReportIndexView
     icon = "warning"
@@ -218,7 +218,13 @@ class ProblemCategoryViewSet(TranslatableSnippetViewSet):
     icon = "tag"
     menu_label = _("Категории проблем")
     menu_name = "problem-categories"
-    list_display = ["name", "routing_email", "active", "sort_order", "locale"]
+    list_display = [
+        "name",
+        "routing_email",
+        StatusFlagColumn("active", label=_("Принимать сообщения"), true_label=_("да"), false_label=_("нет")),
+        "sort_order",
+        "locale",
+    ]
     list_filter = ["active"]
     search_fields = ["name"]
     search_backend_name = None

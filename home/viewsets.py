@@ -1,12 +1,47 @@
 """Admin views for the site-wide snippets."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from home.models import FooterContacts
 from home.permissions import TranslationPermissionPolicy
+
+
+def _named(message, model):
+    return gettext(message) % {"object": model._meta.verbose_name}
+
+
+_lazy_named = lazy(_named, str)
+
+
+class SnippetChooser(AdminSnippetChooser):
+    """Wagtail's snippet chooser, its buttons labelled in the language of each request.
+
+    Wagtail's own chooser formats «Выбрать другой …» when the widget is made, once per process,
+    in whatever language is active then: the Russian admin said "Choose another problem report".
+    """
+
+    def __init__(self, model=None, **kwargs):
+        super().__init__(model, **kwargs)
+        self.choose_one_text = _lazy_named("Choose %(object)s", self.model)
+        self.choose_another_text = _lazy_named("Choose another %(object)s", self.model)
+        self.link_to_chosen_text = _lazy_named("Edit this %(object)s", self.model)
+
+
+class PortalSnippetChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = SnippetChooser
+
+
+class PortalSnippetViewSet(SnippetViewSet):
+    """A snippet's admin whose chooser speaks the admin's language."""
+
+    chooser_viewset_class = PortalSnippetChooserViewSet
 
 
 class TranslationAwareEditView(EditView):
@@ -19,7 +54,7 @@ class TranslationAwareEditView(EditView):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TranslatableSnippetViewSet(SnippetViewSet):
+class TranslatableSnippetViewSet(PortalSnippetViewSet):
     """Admin for a translatable snippet: «Переводчики» edit its English and Udmurt versions only."""
 
     edit_view_class = TranslationAwareEditView

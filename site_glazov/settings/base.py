@@ -147,7 +147,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("en", "English"),
     ("udm", "Удмурт"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogues, then its corrections to the Russian of Wagtail and wagtail-localize.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Europe/Samara"
 USE_I18N = True
 USE_TZ = True

@@ -163,7 +163,7 @@ def test_deleting_a_russian_page_deletes_its_copies_and_says_so_of_its_translati
     confirmation = client.get(f"/admin/pages/{source.pk}/delete/")
     assert confirmation.status_code == 200
     # Wagtail's own confirmation names the translation that goes with the page (the copy follows).
-    assert re.search(r"1\s+перевод", confirmation.text), confirmation.text
+    assert re.search(r"будет удалён\s+1\s+её\s+перевод", confirmation.text), confirmation.text
 
     response = client.post(f"/admin/pages/{source.pk}/delete/")
     assert response.status_code == 302

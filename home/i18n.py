@@ -91,6 +91,17 @@ def public(queryset):
     return queryset.exclude(restricted_q())
 
 
+def visible_to_everyone(queryset):
+    """The pages of ``queryset`` any visitor may open: live, with no view restriction on them or an
+    ancestor (password, login, groups), in a language the site serves. One SQL query.
+
+    What the site names in public places (the registry's pages and open-data exports, links between
+    acts) comes from here: a draft, an unpublished act or one for staff only is never cited.
+    """
+    languages = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    return public(queryset.live()).filter(locale__language_code__in=languages)
+
+
 def localized_pages(pages):
     """Map each page's id to its live version in the visitor's language, else to the page itself.
 
@@ -149,11 +160,11 @@ def linked_pages(queryset, translation_key, lookups):
     linking = Q()
     for lookup in lookups.values():
         linking |= Q(**{f"{lookup}__translation_key": translation_key})
-    linking_keys = public(model.objects.live().filter(linking)).values("translation_key")
+    linking_keys = visible_to_everyone(model.objects.filter(linking)).values("translation_key")
     rows = (
-        with_text_language(queryset.live())
+        with_text_language(visible_to_everyone(queryset))
         .filter(translation_key__in=linking_keys)
-        .annotate(is_restricted=restricted_q(), **flags)
+        .annotate(**flags)
         .select_related("locale")
         .order_by("path")
     )
@@ -164,7 +175,7 @@ def linked_pages(queryset, translation_key, lookups):
     for pages in versions.values():
         in_language = next((page for page in pages if page.locale.language_code == language), None)
         for name in lookups:
-            linking_pages = [p for p in pages if getattr(p, f"linked_{name}") and not p.is_restricted]
+            linking_pages = [p for p in pages if getattr(p, f"linked_{name}")]
             if linking_pages:
                 found[name].append(in_language or linking_pages[0])
     return found

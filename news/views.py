@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from home.i18n import visible_to_everyone
 from home.spreadsheet import csv_response
 from news.forms import DecisionFilterForm
 from news.models import DecisionKind, Rubric
@@ -195,7 +196,8 @@ def export_rows(request, index_page):
     decisions = form.filter(index_page.decisions()) if request.GET else form_default(index_page)
     from news.models import DecisionPage
 
-    linked = DecisionPage.objects.only("number", "date_adopted").order_by("date_adopted")
+    # An act is cited only when anyone may open it: never a draft, an unpublished or a private one.
+    linked = visible_to_everyone(DecisionPage.objects.only("number", "date_adopted")).order_by("date_adopted")
     decisions = decisions.prefetch_related(Prefetch("amends", linked), Prefetch("repeals", linked))
 
     def cite(decision):

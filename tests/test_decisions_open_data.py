@@ -6,10 +6,12 @@ import io
 import json
 
 import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from news.views import EXPORT_COLUMNS
 from tests.factories import DecisionPageFactory
-from tests.helpers import decision_registry
+from tests.helpers import EDITORS, decision_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,67 @@ def test_json_export(client, acts):
     assert first["amends"] == ["01.02.2019 № 10"]
     assert first["repeals"] == []
     assert first["effective_date"] == ""
+
+
+@pytest.fixture
+def hidden_acts(acts):
+    """Acts no visitor may open, each amended and repealed by a public act and amending a public one.
+
+    A draft never published, an act published and then unpublished, one open to a staff group only,
+    and one in a language the site no longer serves (its locale is left in the database).
+    """
+    base, _amending = acts
+    registry = decision_registry()
+    draft = DecisionPageFactory(parent=registry, title="Черновик изменений", number="№ 901-ч", live=False)
+    unpublished = DecisionPageFactory(parent=registry, title="Снятое с сайта", number="№ 902-с")
+    unpublished.unpublish()
+    private = DecisionPageFactory(parent=registry, title="Для служебного пользования", number="№ 903-д")
+    restriction = PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.get(name=EDITORS)])
+    foreign = DecisionPageFactory(parent=registry, title="На неподдерживаемом языке", number="№ 904-н")
+    hidden = [draft, unpublished, private, foreign]
+    for act in hidden:
+        act.amends.set([base])
+        act.save()
+    public_act = DecisionPageFactory(
+        parent=registry,
+        title="О порядке благоустройства",
+        number="№ 60",
+        date_adopted=datetime.date(2023, 5, 2),
+    )
+    public_act.amends.set([base, *hidden])
+    public_act.repeals.set(hidden)
+    public_act.save()
+    # Last: saving the act again would put its locale back.
+    Page.objects.filter(pk=foreign.pk).update(locale=Locale.objects.create(language_code="de"))
+    return base, public_act, hidden
+
+
+def test_exports_name_only_public_acts_in_every_column(client, hidden_acts):
+    _base, _public_act, hidden = hidden_acts
+    csv_text = client.get("/ru/decisions/export/csv/").content.decode("utf-8-sig")
+    json_text = client.get("/ru/decisions/export/json/").content.decode("utf-8")
+    for act in hidden:
+        for text in (csv_text, json_text):
+            assert act.number not in text and act.title not in text
+    rows = {row["number"]: row for row in csv.DictReader(io.StringIO(csv_text), delimiter=";")}
+    assert rows["№ 60"]["amends"] == "01.02.2019 № 10"
+    assert rows["№ 60"]["repeals"] == ""
+    items = {item["number"]: item for item in json.loads(json_text)["items"]}
+    assert items["№ 60"]["amends"] == ["01.02.2019 № 10"] and items["№ 60"]["repeals"] == []
+    assert set(items) == set(rows) and {"№ 10", "№ 44", "№ 60"} <= set(items)
+
+
+def test_registry_pages_link_only_to_public_acts(client, hidden_acts):
+    base, public_act, hidden = hidden_acts
+    registry_html = client.get("/ru/decisions/").text
+    base_html = client.get(base.url).text
+    public_html = client.get(public_act.url).text
+    assert "О порядке благоустройства" in registry_html
+    assert "№ 60" in base_html  # the public amending act is named on the act it amends
+    assert "О правилах благоустройства" in public_html
+    for act in hidden:
+        for html in (registry_html, base_html, public_html):
+            assert act.number not in html and act.title not in html

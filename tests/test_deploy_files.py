@@ -2,11 +2,13 @@
 every variable the site reads, nginx serves the folders the settings name (and never the residents'
 photos), the systemd units may write where the site writes, and nginx and systemd accept them."""
 
+import contextlib
 import http.client
 import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -201,22 +203,54 @@ SECRET = "Zq3vR8kLmN2pX7sT1uW4yA6bC9dE0fGhIjKlMnOpQrS"
 
 
 def test_nginx_logs_status_and_reset_links_masked():
-    """Both servers write the access log in the masking format (checked live below)."""
-    assert NGINX.count("access_log /var/log/nginx/access.log glazov_masked;") == 2
+    """Every server, the two that drop foreign names too, writes the access log in the masking format
+    (checked live below)."""
+    assert NGINX.count("server {") == 4
+    assert NGINX.count("access_log /var/log/nginx/access.log glazov_masked;") == 4
     assert (
         "log_format glazov_masked" in NGINX and "$glazov_log_uri" in NGINX and "$glazov_log_referer" in NGINX
     )
     assert "$request " not in NGINX and "$request_uri $status" not in NGINX
 
 
-@needs_nginx
-def test_a_running_nginx_masks_secret_links_in_its_access_log(tmp_path):
-    """The http:// server (a redirect, no app needed) on a free local port; its access log is read."""
-    port = free_port()
-    site = NGINX.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;", "")
-    site = site.replace("listen 443 ", f"listen 127.0.0.1:{free_port()} ").replace(
-        "listen [::]:443 ssl http2;", ""
-    )
+def server_blocks():
+    """The text of each top-level ``server { … }`` of the site."""
+    blocks = []
+    for start in (match.start() for match in re.finditer(r"^server \{", NGINX, re.MULTILINE)):
+        depth = 0
+        for index in range(start, len(NGINX)):
+            depth += {"{": 1, "}": -1}.get(NGINX[index], 0)
+            if NGINX[index] == "}" and depth == 0:
+                blocks.append(NGINX[start : index + 1])
+                break
+    return blocks
+
+
+def test_nginx_drops_requests_under_a_foreign_host():
+    """A default server for each port answers nothing (444); over HTTPS it refuses the handshake."""
+    defaults = [block for block in server_blocks() if "default_server" in block]
+    assert len(defaults) == 2
+    for block in defaults:
+        assert "server_name _;" in block and "return 444;" in block
+        assert "proxy_pass" not in block
+    http, https = defaults
+    assert "listen 80 default_server;" in http and "listen [::]:80 default_server;" in http
+    assert "listen 443 ssl http2 default_server;" in https
+    assert "listen [::]:443 ssl http2 default_server;" in https
+    assert "ssl_reject_handshake on;" in https
+    # The site's own servers answer only its names.
+    for block in server_blocks():
+        if "default_server" not in block:
+            assert "server_name glazov-gov.ru www.glazov-gov.ru;" in block
+
+
+@contextlib.contextmanager
+def running_nginx(tmp_path):
+    """The site's nginx on two free local ports (http, https), in the foreground; yields the ports."""
+    http_port, https_port = free_port(), free_port()
+    site = re.sub(r"^\s*listen \[::\]:(80|443)\b.*$", "", NGINX, flags=re.MULTILINE)
+    site = re.sub(r"listen 80\b", f"listen 127.0.0.1:{http_port}", site)
+    site = re.sub(r"listen 443\b", f"listen 127.0.0.1:{https_port}", site)
     config = nginx_config(tmp_path, site)
     server = subprocess.Popen(  # noqa: S603
         ["/usr/sbin/nginx", "-c", str(config), "-g", "daemon off; master_process off;"],
@@ -224,6 +258,33 @@ def test_a_running_nginx_masks_secret_links_in_its_access_log(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", https_port), timeout=5).close()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, server.stderr.read() if server.poll() else "not started"
+                time.sleep(0.1)
+        yield http_port, https_port
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def get(port, path, host="glazov-gov.ru", **headers):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": host, **headers})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@needs_nginx
+def test_a_running_nginx_masks_secret_links_in_its_access_log(tmp_path):
+    """The http:// server (a redirect, no app needed) on a free local port; its access log is read."""
     paths = {
         f"/ru/feedback/status/{SECRET}/": "/ru/feedback/status/***/",
         f"/en/feedback/status/{SECRET}/?from=mail": "/en/feedback/status/***/?from=mail",
@@ -231,33 +292,44 @@ def test_a_running_nginx_masks_secret_links_in_its_access_log(tmp_path):
         "/admin/password_reset/confirm/MTI/set-password/": "/admin/password_reset/confirm/MTI/set-password/",
         "/ru/news/": "/ru/news/",
     }
-    try:
-        deadline = time.monotonic() + 15
+    with running_nginx(tmp_path) as (http_port, _https_port):
         for path in paths:
-            while True:
-                try:
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    connection.request(
-                        "GET",
-                        path,
-                        headers={"Referer": f"https://glazov-gov.ru/ru/feedback/status/{SECRET}/"},
-                    )
-                    assert connection.getresponse().status == 301
-                    connection.close()
-                    break
-                except ConnectionRefusedError:
-                    assert time.monotonic() < deadline, (
-                        server.stderr.read() if server.poll() else "not started"
-                    )
-                    time.sleep(0.1)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
+            referer = f"https://glazov-gov.ru/ru/feedback/status/{SECRET}/"
+            assert get(http_port, path, Referer=referer) == 301
     log = (tmp_path / "access.log").read_text(encoding="utf-8")
     assert SECRET not in log
     for masked in paths.values():
         assert f'"GET {masked} HTTP/1.1" 301 ' in log, log
     assert '"https://glazov-gov.ru/ru/feedback/status/***/"' in log
+
+
+@needs_nginx
+def test_a_running_nginx_answers_nothing_to_a_foreign_host(tmp_path):
+    """http:// closes the connection unanswered; https:// refuses the handshake for another name, and
+    a request for another Host over the site's own certificate is dropped too. The app sees none."""
+    tls = ssl.create_default_context()
+    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+    with running_nginx(tmp_path) as (http_port, https_port):
+        assert get(http_port, "/ru/", host="glazov-gov.ru") == 301
+        for host in ("evil.example", "127.0.0.1"):
+            with pytest.raises(http.client.RemoteDisconnected):
+                get(http_port, f"/ru/feedback/status/{SECRET}/", host=host)
+        # No certificate for a name that is not the site's, nor for no name at all.
+        for name in ("evil.example", None):
+            with (
+                socket.create_connection(("127.0.0.1", https_port), timeout=5) as raw,
+                pytest.raises(ssl.SSLError),
+            ):
+                tls.wrap_socket(raw, server_hostname=name)
+        with (
+            socket.create_connection(("127.0.0.1", https_port), timeout=5) as raw,
+            tls.wrap_socket(raw, server_hostname="glazov-gov.ru") as secure,
+        ):
+            secure.sendall(b"GET /ru/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+            assert secure.recv(1024) == b""
+    log = (tmp_path / "access.log").read_text(encoding="utf-8")
+    assert SECRET not in log
+    assert '"GET /ru/feedback/status/***/ HTTP/1.1" 444 ' in log
 
 
 def units():

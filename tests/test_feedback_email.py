@@ -8,8 +8,10 @@ from django.core.cache import cache
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 
-from feedback.models import Notification, ProblemReport
-from tests.feedback_helpers import FORM_URL, category, form_data, make_report
+from feedback.models import Notification, ProblemReport, Status
+from tests.feedback_helpers import FORM_URL, category, form_data, make_report, staff_user
+from tests.helpers import REPORT_MODERATORS
+from tests.test_feedback_inbox import edit_data, edit_url
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +40,7 @@ def test_emails_are_sent_only_after_the_report_is_committed(client, django_captu
     assert to_resident.to == ["maria@example.org"]
     assert report.number in to_resident.subject
     assert f"/ru/feedback/status/{report.token}/" in to_resident.body
-    assert "Мария Иванова" in to_resident.body
+    assert "Мария Иванова" not in to_resident.body  # see the tests below
     assert to_service.to == [category().routing_email, "priemnaya@example.org"]
     assert report.number in to_service.subject and "Уличное освещение" in to_service.subject
     assert f"/admin/snippets/feedback/problemreport/edit/{report.pk}/" in to_service.body
@@ -109,3 +111,73 @@ def test_failed_emails_show_on_the_dashboard(client, settings, django_capture_on
         make_report()
     client.force_login(staff_user("moderator", "Модераторы обращений"))
     assert "пока не удалось отправить" in client.get("/admin/").text
+
+
+# What a resident typed into the form, distinctive enough that any copy of it in an e-mail shows.
+PERSONAL = {
+    "name": "Аграфена Кукушкина-Зюзина",
+    "address": "переулок Тайный, 77, кв. 13",
+    "description": "Лужа-хамелеон у подъезда номер девять меняет цвет по ночам.",
+    "phone": "+79001112233",
+}
+CATEGORY_NAMES = {"ru": "Уличное освещение", "en": "Street lighting"}
+
+
+def personal_data_in(message):
+    """The pieces of the resident's own text found in the subject or the body of ``message``."""
+    text = message.subject + "\n" + message.body
+    found = [value for value in PERSONAL.values() if value in text]
+    # Parts of them too: a surname alone, the street alone, a sentence of the description.
+    parts = ["Кукушкина", "Аграфена", "Тайный", "кв. 13", "Лужа-хамелеон", "меняет цвет", "9001112233"]
+    return found + [part for part in parts if part in text]
+
+
+def report_from_the_form(client, language):
+    client.post(f"/{language}/feedback/", form_data(**PERSONAL))
+    return ProblemReport.objects.get()
+
+
+def to_the_resident(report):
+    return [message for message in mail.outbox if message.to == [report.email]]
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_the_confirmation_names_only_the_number_the_category_and_the_link(
+    client, language, django_capture_on_commit_callbacks
+):
+    """The confirmation goes to an address nobody has verified, from the city's official sender."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_from_the_form(client, language)
+    [confirmation] = to_the_resident(report)
+    assert report.number in confirmation.subject and report.number in confirmation.body
+    assert CATEGORY_NAMES[language] in confirmation.body
+    assert f"/{language}/feedback/status/{report.token}/" in confirmation.body
+    assert personal_data_in(confirmation) == []
+    # The service's e-mail still has what it needs to act.
+    [to_service] = [message for message in mail.outbox if message.to != [report.email]]
+    assert PERSONAL["address"] in to_service.body and PERSONAL["description"] in to_service.body
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_status_and_answer_emails_carry_no_personal_data(
+    client, language, django_capture_on_commit_callbacks
+):
+    """A moderator changes the status, then answers: each e-mail to the resident names no one and nowhere."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_from_the_form(client, language)
+    client.force_login(staff_user("moderator", REPORT_MODERATORS))
+    mail.outbox.clear()
+    answer = "Опору заменят до конца месяца."
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(edit_url(report), edit_data(report, status=Status.ACCEPTED))
+        assert response.status_code == 302
+        report.refresh_from_db()
+        response = client.post(edit_url(report), edit_data(report, public_answer=answer))
+        assert response.status_code == 302
+    status_mail, answer_mail = to_the_resident(report)
+    for message in (status_mail, answer_mail):
+        assert report.number in message.subject and report.number in message.body
+        assert f"/{language}/feedback/status/{report.token}/" in message.body
+        assert CATEGORY_NAMES[language] in message.body
+        assert personal_data_in(message) == []
+    assert answer in answer_mail.body  # the city's own answer, written without personal data

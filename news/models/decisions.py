@@ -14,7 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.i18n import linked_pages, public, with_text_language
+from home.i18n import linked_pages, visible_to_everyone, with_text_language
 from home.models import BasePage
 from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
 
@@ -74,9 +74,9 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
         verbose_name_plural = _("реестры решений Думы")
 
     def decisions(self):
-        """Published decisions of this registry, with what listings and exports show."""
+        """Published decisions of this registry anyone may open, with what listings and exports show."""
         return (
-            public(with_text_language(DecisionPage.objects.child_of(self)).live())
+            with_text_language(visible_to_everyone(DecisionPage.objects.child_of(self)))
             .select_related("kind__locale", "document", "locale")
             .defer_streamfields()
         )

@@ -318,6 +318,10 @@ LOGGING = {
     "filters": {"mask_secrets": {"()": "site_glazov.log_privacy.MaskSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A request under a foreign Host (scanners, a stranger's DNS record) is noise, not an error for
+    # the administrators: one line in the log, never an e-mail to ADMINS (Django's "django" logger
+    # would mail it).
+    "loggers": {"django.security.DisallowedHost": {"handlers": ["console"], "propagate": False}},
 }
 
 # «Решаем вместе»: residents' photos are stored outside MEDIA_ROOT and served to staff only.

@@ -157,7 +157,11 @@ LOGGING = {
     },
     "root": {"handlers": ["stderr"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Every page save runs background tasks; their start and end would drown the journal.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        # A foreign Host (nginx drops most of them) is one line in the journal, never an e-mail to ADMINS.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
+    },
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,8 +4,8 @@ Django's LocaleMiddleware picks the language of paths outside the language prefi
 browser's Accept-Language, and Wagtail's admin uses it for a user with no preferred language:
 an editor whose browser is set to English found the admin, the guides' screenshots and the
 names of the buttons in `docs/` all different. The portal's staff work in Russian, so the admin
-starts in Russian (settings.LANGUAGE_CODE); «Аккаунт → Локализация → Предпочтительный язык» still switches it per user,
-as Wagtail's own preference does.
+starts in Russian (settings.LANGUAGE_CODE); «Аккаунт → Локализация → Предпочтительный язык»
+still switches it per user, as Wagtail's own preference does.
 """
 
 from django.conf import settings

@@ -15,6 +15,7 @@ from wagtail.models import Locale, Page
 
 from home import visual_mode
 from home.i18n import typed_text_language
+from home.page_cache import uses_query_parameters
 from home.search import search_terms, typed_text
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -22,6 +23,7 @@ SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @require_GET
+@uses_query_parameters("q", "page")
 def search(request):
     """Full-text search over every published page in the visitor's language."""
     query = typed_text(request.GET.get("q", ""), SEARCH_QUERY_MAX_LENGTH)
@@ -38,7 +40,7 @@ def search(request):
         results_page = paginator.page(1)
     except EmptyPage:
         results_page = paginator.page(paginator.num_pages)
-    return render(
+    response = render(
         request,
         "home/search.html",
         {
@@ -51,6 +53,7 @@ def search(request):
             "pagination_query": urlencode({"q": query}) + "&",
         },
     )
+    return response
 
 
 @require_GET

@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure
@@ -25,7 +26,11 @@ SEARCH_QUERY_MAX_LENGTH = 200
 @require_GET
 @uses_query_parameters("q", "page")
 def search(request):
-    """Full-text search over every published page in the visitor's language."""
+    """Full-text search over every published page in the visitor's language.
+
+    Results are not for search engines (noindex) nor for the page cache: every query a visitor
+    or a bot types would be one more entry. Only the empty search page is cached.
+    """
     query = typed_text(request.GET.get("q", ""), SEARCH_QUERY_MAX_LENGTH)
     terms = search_terms(query)
     results = Page.objects.none()
@@ -53,6 +58,9 @@ def search(request):
             "pagination_query": urlencode({"q": query}) + "&",
         },
     )
+    response["X-Robots-Tag"] = "noindex"
+    if query:
+        patch_cache_control(response, private=True)
     return response
 
 

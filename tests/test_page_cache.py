@@ -536,9 +536,11 @@ def test_a_flood_of_query_strings_leaves_a_bounded_number_of_entries(client, red
         response = client.get(f"/robots.txt?n={n}")
         assert response.status_code == 200 and "Sitemap:" in response.text
         assert client.get(f"/ru/about/?utm_x={n}").status_code == 200
+        assert client.get("/ru/search/", {"q": f"вода {n}"}).status_code == 200
     pages = [key for key in redis_cache() if b":glazov:pages:" in key]
-    # The generation; per address, its parameters record and the entry without the parameters.
-    assert len(pages) <= 5, pages
+    # The generation; per address, its parameters record and the entry without the parameters;
+    # the search page's record (results are never stored).
+    assert len(pages) <= 6, pages
     assert len(redis_cache()) <= 12, "nor any other cache entry per request"
     assert state(client.get("/robots.txt")) == "HIT"
     assert state(client.get("/ru/about/")) == "HIT"

@@ -8,24 +8,34 @@ Each worker process also keeps the pages it found in the shared cache in its own
 trusts the generation it last read for PAGE_CACHE_LOCAL_SECONDS (1 s), so a purge made in another
 worker reaches it at most that much later; a purge in its own process reaches it at once.
 
-An entry is keyed by scheme, host, path with query string, language and the visitor's
-visual mode, and stamped with the cache "generation" current when its page was rendered.
+An entry is keyed by scheme, host, path, the query parameters the page uses, language and the
+visitor's visual mode, and stamped with the cache "generation" current when its page was rendered.
 Anything that changes what visitors see starts a new generation (purge_page_cache, wired in
 home.signals and news.signals), so older entries are never served again; they also expire
 after PAGE_CACHE_SECONDS. docs/page-cache.md explains it for operators.
+
+Query strings: a view declares the parameters its page depends on (uses_query_parameters; none
+if it declares nothing). The first response at an address with a query string tells the cache
+which they are, and that is kept (a "parameters" record, per address, language and generation).
+From then on every other parameter is dropped from the request before anything reads it, so
+`/robots.txt?n=1`, `/ru/?utm_source=x` share the entry of the address without them, and one
+address has at most one entry per combination of the values of its declared parameters.
 """
 
+import functools
 import hashlib
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import cc_delim_re
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_from_request
 
 from home import visual_mode
@@ -33,6 +43,9 @@ from home.caching import retry_failed_markers, set_marker
 
 GENERATION_KEY = "glazov:pages:generation"
 ENTRY_KEY_PREFIX = "glazov:pages:entry:"
+PARAMETERS_KEY_PREFIX = "glazov:pages:parameters:"
+# Where a response says which query parameters it depends on (set by uses_query_parameters).
+RESPONSE_ATTRIBUTE = "page_cache_query_parameters"
 HEADER = "X-Cache"
 HIT, MISS, BYPASS = "HIT", "MISS", "BYPASS"
 
@@ -90,17 +103,62 @@ def request_is_cacheable(request):
     )
 
 
-def entry_key(request, language):
-    """The cache key of this request's page (the host is validated by request.get_host())."""
+def uses_query_parameters(*names):
+    """Decorator of a view (or of a function a RoutablePage route calls): its page depends on the
+    query parameters ``names`` and on no other. The page cache keys its entries by these alone and
+    drops the others from the request. A view that is not decorated depends on none."""
+    declared = frozenset(names)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            response = view(*args, **kwargs)
+            setattr(response, RESPONSE_ATTRIBUTE, declared)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def declared_query_parameters(response):
+    return getattr(response, RESPONSE_ATTRIBUTE, frozenset())
+
+
+def canonical_query(request, parameters):
+    """The query string of the request's values of ``parameters`` only, parameters in name order."""
+    names = sorted(set(request.GET) & set(parameters))
+    return urlencode([(name, value) for name in names for value in request.GET.getlist(name)])
+
+
+def keep_only_query(request, query):
+    """Make the request carry ``query`` as its whole query string, so the view renders what the key says."""
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+
+
+def _hashed(prefix, parts):
+    return prefix + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def entry_key(request, language, query=""):
+    """The cache key of this request's page with ``query`` as its query string (the host is
+    validated by request.get_host())."""
     mode = visual_mode.get_mode(request)
+    path = escape_uri_path(request.path) + (f"?{query}" if query else "")
     parts = (
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
+        path,
         language,
         visual_mode.serialise(mode) if mode.active else "normal",
     )
-    return ENTRY_KEY_PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return _hashed(ENTRY_KEY_PREFIX, parts)
+
+
+def parameters_key(request, language):
+    """The key of the record of which query parameters the page at this address uses."""
+    return _hashed(PARAMETERS_KEY_PREFIX, (request.scheme, request.get_host(), request.path, language))
 
 
 def response_is_cacheable(response, language):
@@ -131,6 +189,17 @@ def _stored(response, generation):
         "stored_at": time.time(),
         "content": response.content,
         "headers": [(name, value) for name, value in response.items() if name != HEADER],
+    }
+
+
+def _stored_parameters(parameters, generation):
+    # Shaped like a page entry (with no content) so that a worker's LocalPages can keep it too.
+    return {
+        "generation": generation,
+        "stored_at": time.time(),
+        "content": b"",
+        "headers": [],
+        "parameters": sorted(parameters),
     }
 
 
@@ -241,19 +310,28 @@ class PageCacheMiddleware:
             raise MiddlewareNotUsed
 
     def __call__(self, request):
-        key = None
+        language = None
         if request_is_cacheable(request):
             language = get_language_from_request(request, check_path=True)
             try:
-                key = entry_key(request, language)
+                request.get_host()
             except DisallowedHost:
-                key = None  # the common middleware answers it
-        if key is None:
-            response = self.get_response(request)
-            response[HEADER] = BYPASS
-            return response
+                language = None  # the common middleware answers it
+        if language is None:
+            return self._bypass(request)
 
         retry_failed_markers()
+        if request.META.get("QUERY_STRING"):
+            return self._serve_with_query(request, language)
+        return self._serve(request, entry_key(request, language), language)
+
+    def _bypass(self, request):
+        response = self.get_response(request)
+        response[HEADER] = BYPASS
+        return response
+
+    def _serve(self, request, key, language):
+        """Answer from the entry under ``key``, or render the page and store it there."""
         if self.trust_seconds:
             entry = local_pages.get(key, self.trust_seconds, self.timeout)
             if entry is not None:
@@ -263,9 +341,7 @@ class PageCacheMiddleware:
         found = cache.get_many([GENERATION_KEY, key])
         generation = _current_generation(found)
         if generation is None:  # without a generation no purge could reach the page: do not keep it
-            response = self.get_response(request)
-            response[HEADER] = BYPASS
-            return response
+            return self._bypass(request)
         if self.trust_seconds:
             local_pages.remember_generation(generation, read_at)
         entry = found.get(key)
@@ -282,6 +358,52 @@ class PageCacheMiddleware:
         if request.method == "GET":
             # Into the shared cache only: a page joins this worker's memory when it is asked for
             # again, so a stream of one-off addresses cannot fill that memory.
+            cache.set(key, _stored(response, generation), self.timeout)
+        response[HEADER] = MISS
+        return response
+
+    def _parameters_record(self, request, language):
+        """(record of the parameters the page here uses, or None; generation, or None if no cache)."""
+        key = parameters_key(request, language)
+        if self.trust_seconds:
+            record = local_pages.get(key, self.trust_seconds, self.timeout)
+            if record is not None:
+                return record, record["generation"]
+        read_at = time.monotonic()
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = _current_generation(found)
+        if generation is None:
+            return None, None
+        if self.trust_seconds:
+            local_pages.remember_generation(generation, read_at)
+        record = found.get(key)
+        if record is None or record["generation"] != generation:
+            return None, generation
+        if self.trust_seconds:
+            local_pages.put(key, record)
+        return record, generation
+
+    def _serve_with_query(self, request, language):
+        """A request with a query string: keyed by the parameters its page uses, the others dropped."""
+        record, generation = self._parameters_record(request, language)
+        if generation is None:
+            return self._bypass(request)
+        if record is not None:
+            query = canonical_query(request, record["parameters"])
+            keep_only_query(request, query)
+            return self._serve(request, entry_key(request, language, query), language)
+
+        # The first such request here in this generation: render it as asked, learn the parameters.
+        response = self.get_response(request)
+        if not response_is_cacheable(response, language):
+            response[HEADER] = BYPASS
+            return response
+        used = declared_query_parameters(response)
+        cache.set(parameters_key(request, language), _stored_parameters(used, generation), self.timeout)
+        # Rendered with parameters it does not use, the page may still show them (in a link back
+        # to itself): it is not stored; the next such request is rendered without them.
+        if request.method == "GET" and set(request.GET) <= used:
+            key = entry_key(request, language, canonical_query(request, used))
             cache.set(key, _stored(response, generation), self.timeout)
         response[HEADER] = MISS
         return response

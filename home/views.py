@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure
@@ -15,6 +16,7 @@ from wagtail.models import Locale, Page
 
 from home import visual_mode
 from home.i18n import public, typed_text_language
+from home.page_cache import uses_query_parameters
 from home.search import search_terms, typed_text
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -22,8 +24,13 @@ SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @require_GET
+@uses_query_parameters("q", "page")
 def search(request):
-    """Full-text search over every published page in the visitor's language."""
+    """Full-text search over every published page in the visitor's language.
+
+    Results are not for search engines (noindex) nor for the page cache: every query a visitor
+    or a bot types would be one more entry. Only the empty search page is cached.
+    """
     query = typed_text(request.GET.get("q", ""), SEARCH_QUERY_MAX_LENGTH)
     terms = search_terms(query)
     results = Page.objects.none()
@@ -39,7 +46,7 @@ def search(request):
         results_page = paginator.page(1)
     except EmptyPage:
         results_page = paginator.page(paginator.num_pages)
-    return render(
+    response = render(
         request,
         "home/search.html",
         {
@@ -52,6 +59,10 @@ def search(request):
             "pagination_query": urlencode({"q": query}) + "&",
         },
     )
+    response["X-Robots-Tag"] = "noindex"
+    if query:
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from home.i18n import visible_to_everyone
+from home.page_cache import uses_query_parameters
 from home.spreadsheet import csv_response
 from news.forms import DecisionFilterForm
 from news.models import DecisionKind, Rubric
@@ -20,6 +21,10 @@ from news.models.snippets import localized_snippets
 NEWS_PER_PAGE = 12
 DECISIONS_PER_PAGE = 20
 LISTING_RENDITION = "fill-480x320"
+# The query parameters each listing uses (the page cache keys its entries by these alone).
+NEWS_PARAMETERS = ("page", "rubric", "year", "month")
+REGISTRY_FILTERS = tuple(DecisionFilterForm.base_fields)
+REGISTRY_PARAMETERS = (*REGISTRY_FILTERS, "page")
 
 
 def absolute_url(request, page):
@@ -79,6 +84,7 @@ def int_param(request, name, lowest, highest):
     return value if lowest <= value <= highest else None
 
 
+@uses_query_parameters(*NEWS_PARAMETERS)
 def news_listing(request, index_page):
     """The news list: newest first, 12 a page, filtered by rubric and by month of the archive."""
     all_news = news = index_page.news()
@@ -131,6 +137,7 @@ def attach_rubrics(items):
         )
 
 
+@uses_query_parameters(*REGISTRY_PARAMETERS)
 def decision_registry(request, index_page):
     """The registry: filters, search, sorting, a result count and pagination, all in the URL."""
     form = DecisionFilterForm(request.GET or None)
@@ -231,6 +238,7 @@ def export_filename(extension):
     return f"glazov-duma-decisions-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
+@uses_query_parameters(*REGISTRY_FILTERS)
 def decision_export_csv(request, index_page):
     """The (filtered) registry as CSV for Excel: UTF-8 with a BOM, `;`, safe cells (home/spreadsheet.py)."""
     rows = (
@@ -243,6 +251,7 @@ def decision_export_csv(request, index_page):
     return csv_response(EXPORT_COLUMNS, rows, export_filename("csv"))
 
 
+@uses_query_parameters(*REGISTRY_FILTERS)
 def decision_export_json(request, index_page):
     """The (filtered) registry as JSON: metadata and one object per decision."""
     items = list(export_rows(request, index_page))

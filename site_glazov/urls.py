@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import admin_reports, localize_guard
 from home import views as home_views
+from home.page_cache import uses_query_parameters
 from home.sitemaps import AllLanguagesSitemap
 
 urlpatterns = [
@@ -20,7 +21,13 @@ urlpatterns = [
     path("admin/localize/", include((localize_guard.urlpatterns, "localize_guard"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
+    # Django's sitemap view pages its entries with ?p=.
+    path(
+        "sitemap.xml",
+        uses_query_parameters("p")(sitemap),
+        {"sitemaps": {"pages": AllLanguagesSitemap}},
+        name="sitemap",
+    ),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     # One address for every language: the form posts here and is sent back to its page.
     path("visual-mode/", home_views.set_visual_mode, name="visual_mode"),

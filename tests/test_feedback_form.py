@@ -215,6 +215,48 @@ def test_rate_limit_is_on_by_default(client):
     assert client.post(FORM_URL, form_data()).status_code == 429
 
 
+def test_rate_limit_counters_survive_a_flood_of_page_cache_entries(client, settings):
+    settings.FEEDBACK_RATE_LIMIT = (2, 600)
+    for _ in range(2):
+        assert client.post(FORM_URL, form_data()).status_code == 302
+    # Issue #12: 320 one-off addresses evicted the counters when they shared the page cache.
+    for n in range(320):
+        client.get(f"/robots.txt?n={n}")
+    cache.clear()  # even a flushed cache keeps them: they live in the database
+    assert client.post(FORM_URL, form_data()).status_code == 429
+
+
+def behind_nginx(address, forwarded_for=None):
+    """What nginx passes on for a resident at ``address`` (deploy/nginx.conf), and what the client wrote."""
+    chain = f"{forwarded_for}, {address}" if forwarded_for else address
+    return {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": address, "HTTP_X_FORWARDED_FOR": chain}
+
+
+@pytest.mark.parametrize("header", ["HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR"])
+def test_behind_nginx_the_limit_counts_the_address_nginx_saw_not_what_the_client_wrote(
+    client, settings, header
+):
+    settings.FEEDBACK_CLIENT_IP_HEADER = header
+    settings.FEEDBACK_RATE_LIMIT = (2, 600)
+    for n in range(2):
+        forged = f"10.9.9.{n}"  # a new leftmost X-Forwarded-For on every post
+        assert client.post(FORM_URL, form_data(), **behind_nginx("203.0.113.5", forged)).status_code == 302
+    third = client.post(FORM_URL, form_data(), **behind_nginx("203.0.113.5", "10.9.9.77"))
+    assert third.status_code == 429
+    # Another resident behind the same nginx (the same 127.0.0.1) is not affected.
+    assert client.post(FORM_URL, form_data(), **behind_nginx("198.51.100.7")).status_code == 302
+
+
+def test_an_ipv6_client_is_limited_by_its_64_network(client, settings):
+    settings.FEEDBACK_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.FEEDBACK_RATE_LIMIT = (2, 600)
+    for n in range(1, 3):
+        assert client.post(FORM_URL, form_data(), **behind_nginx(f"2001:db8:5:7::{n}")).status_code == 302
+    # Any other address of the same /64 (a phone picks a new one at will) is the same client.
+    assert client.post(FORM_URL, form_data(), **behind_nginx("2001:db8:5:7:abcd::9")).status_code == 429
+    assert client.post(FORM_URL, form_data(), **behind_nginx("2001:db8:5:8::1")).status_code == 302
+
+
 def test_rate_limit_off_lets_every_report_through(client, settings):
     settings.FEEDBACK_RATE_LIMIT = None  # FEEDBACK_RATE_LIMIT=off, for load tests only
     for _ in range(8):

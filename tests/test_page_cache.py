@@ -4,6 +4,7 @@ import datetime
 import itertools
 import re
 import time
+import uuid
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -19,9 +20,9 @@ from home import page_cache
 from home.models import AccessibilitySettings, FooterContacts, InfoPage
 from home.visual_mode import COOKIE_NAME
 from news.models import DecisionKind, DecisionStatus, Rubric
-from tests.factories import DecisionPageFactory, InfoPageFactory
+from tests.factories import DecisionPageFactory, InfoPageFactory, NewsPageFactory
 from tests.feedback_helpers import FORM_URL, form_data, make_report, staff_user
-from tests.helpers import decision_registry, home_page, page_by_slug
+from tests.helpers import decision_registry, home_page, news_index, page_by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -462,10 +463,10 @@ def test_query_strings_are_part_of_the_key(client):
         "/ru/news/feed/",
         "/ru/decisions/export/csv/",
         "/ru/decisions/export/json/?year=2020",
-        "/ru/search/?q=город",
+        "/ru/search/",
     ],
 )
-def test_feeds_exports_and_search_are_cached_and_purged(client, url):
+def test_feeds_exports_and_the_search_page_are_cached_and_purged(client, url):
     first = client.get(url)
     hit = client.get(url)
     assert (state(first), state(hit), hit.content) == ("MISS", "HIT", first.content)
@@ -473,6 +474,76 @@ def test_feeds_exports_and_search_are_cached_and_purged(client, url):
     assert hit.headers.get("Content-Disposition") == first.headers.get("Content-Disposition")
     new_info_page()
     assert state(client.get(url)) == "MISS"
+
+
+# Query strings: only the parameters a page uses make entries
+
+
+def test_parameters_a_page_does_not_use_share_the_entry_without_them(client):
+    first = client.get("/ru/about/?utm_source=vk&utm_x=1")
+    assert (state(first), first.status_code) == ("MISS", 200)
+    # Rendered with the parameters (its visual mode form links back to them): not stored.
+    assert "utm_x=1" in first.text
+    second = client.get("/ru/about/?utm_x=2")
+    assert state(second) == "MISS"
+    assert "utm_x" not in second.text, "rendered without the parameter the page does not use"
+    for url in ("/ru/about/", "/ru/about/?utm_x=3", "/ru/about/?n=4&fbclid=abc"):
+        hit = client.get(url)
+        assert (state(hit), hit.content) == ("HIT", second.content), url
+
+
+def test_a_page_that_uses_a_parameter_keeps_an_entry_per_value(client):
+    for n in range(14):  # two pages of news
+        NewsPageFactory(parent=news_index(), title=f"Новость для страниц {n:02d}")
+    first = client.get("/ru/news/")
+    second = client.get("/ru/news/?page=2")
+    assert (state(first), state(second)) == ("MISS", "MISS")
+    assert second.content != first.content
+    again = client.get("/ru/news/?utm_x=7&page=2")
+    assert (state(again), again.content) == ("HIT", second.content)
+    assert state(client.get("/ru/news/?page=1")) == "MISS"
+    assert state(client.get("/ru/news/?page=1")) == "HIT"
+    culture = client.get("/ru/news/?rubric=kultura&page=1")
+    assert state(culture) == "MISS"
+    assert culture.content != client.get("/ru/news/?page=1").content
+    reordered = client.get("/ru/news/?page=1&x=2&rubric=kultura")
+    assert (state(reordered), reordered.content) == ("HIT", culture.content), "in any order"
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """The default cache in a Redis of its own key prefix, to count what the page cache stores."""
+    import redis
+
+    prefix = f"test-pages-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {"BACKEND": "site_glazov.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}
+    }
+    page_cache.local_pages.clear()
+    client = redis.Redis.from_url(redis_url)
+
+    def keys():
+        return sorted(client.scan_iter(match=f"{prefix}:*"))
+
+    yield keys
+    for key in keys():
+        client.delete(key)
+    page_cache.local_pages.clear()
+
+
+def test_a_flood_of_query_strings_leaves_a_bounded_number_of_entries(client, redis_cache):
+    for n in range(300):
+        response = client.get(f"/robots.txt?n={n}")
+        assert response.status_code == 200 and "Sitemap:" in response.text
+        assert client.get(f"/ru/about/?utm_x={n}").status_code == 200
+        assert client.get("/ru/search/", {"q": f"вода {n}"}).status_code == 200
+    pages = [key for key in redis_cache() if b":glazov:pages:" in key]
+    # The generation; per address, its parameters record and the entry without the parameters;
+    # the search page's record (results are never stored).
+    assert len(pages) <= 6, pages
+    assert len(redis_cache()) <= 12, "nor any other cache entry per request"
+    assert state(client.get("/robots.txt")) == "HIT"
+    assert state(client.get("/ru/about/")) == "HIT"
 
 
 def test_not_found_pages_are_not_cached(client):

@@ -384,3 +384,17 @@ def test_deploy_check_warns_when_the_rate_limit_is_off():
     )
     assert "feedback.W001" in result.stderr
     assert "FEEDBACK_RATE_LIMIT" in result.stderr
+
+
+@pytest.mark.parametrize(("header", "warned"), [(None, True), ("", True), ("X-Real-IP", False)])
+def test_deploy_check_warns_behind_nginx_without_the_client_address_header(header, warned):
+    result = run_manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=STRONG_SECRET,
+        DATABASE_URL=DATABASE,
+        FEEDBACK_CLIENT_IP_HEADER=header,
+    )
+    assert ("feedback.W002" in result.stderr) is warned, result.stderr
+    if warned:
+        assert "FEEDBACK_CLIENT_IP_HEADER=X-Real-IP" in result.stderr

@@ -1,5 +1,6 @@
 """Site search, sitemap.xml and robots.txt."""
 
+import re
 from urllib.parse import urlencode
 
 import defusedxml.ElementTree as ET
@@ -74,6 +75,32 @@ def test_empty_search_shows_the_form_only(client):
     response = client.get("/ru/search/")
     assert response.status_code == 200
     assert "search-count" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "query"), [("ru", "Глазов"), ("en", "Glazov"), ("udm", "Глазов"), ("ru", "")]
+)
+def test_search_pages_are_not_for_search_engines(client, language, query):
+    for _ in range(2):  # as rendered, and from the page cache when it is kept there
+        response = client.get(f"/{language}/search/", {"q": query} if query else {})
+        assert response.status_code == 200
+        assert response["X-Robots-Tag"] == "noindex"
+        assert len(re.findall(r'<meta name="robots" content="noindex">', response.text)) == 1
+    # Other pages may be indexed.
+    page = client.get(f"/{language}/")
+    assert "X-Robots-Tag" not in page.headers
+    assert 'name="robots"' not in page.text
+
+
+def test_search_results_are_never_kept_in_the_page_cache(client):
+    for n in range(3):
+        for _ in range(2):
+            response = client.get("/ru/search/", {"q": f"вода {n}", "utm_x": str(n)})
+            assert response.headers["X-Cache"] == "BYPASS"
+            assert "private" in response["Cache-Control"]
+    # The empty search page is the same for everyone: that one is kept.
+    assert [client.get("/ru/search/?utm_x=1").headers["X-Cache"] for _ in range(3)][-1] == "HIT"
+    assert client.get("/ru/search/").headers["X-Cache"] == "HIT"
 
 
 def test_sitemap_lists_every_language(client):

@@ -9,6 +9,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Основное")
 
     def ready(self):
-        from . import localize_sync, signals  # noqa: F401
+        from . import caching, localize_sync, signals  # noqa: F401
 
         localize_sync.connect()
+        caching.connect()

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, PageViewRestriction
 
+from home import caching
+
 
 def active_language_code():
     """The content language of the visitor, as `Locale.get_active()` picks it, without its query."""
@@ -171,6 +173,8 @@ def linked_pages(queryset, translation_key, lookups):
     versions = defaultdict(list)
     for row in rows:
         versions[row.translation_key].append(row)
+    # The page shows these: their changes, and links to them added or removed, make it stale.
+    caching.depends_on(*(f"page:{key}" for key in versions))
     found = {name: [] for name in lookups}
     for pages in versions.values():
         in_language = next((page for page in pages if page.locale.language_code == language), None)

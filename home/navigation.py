@@ -1,27 +1,18 @@
 """What every page shows around its content: the menu, the language homes, the footer.
 
 It is the same for every page of a language, so it is built once per language and kept in
-the cache until something it shows changes (see invalidate_site_chrome and home.signals).
+the cache until something it shows changes (home.caching: the ``site`` namespace).
 The per-page part, which translations of this page exist, costs one query.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
-from home.caching import bump_cache_version, cache_version
+from home import caching
 from home.i18n import public, with_text_language
 from home.models import FooterContacts
-
-CHROME_VERSION_KEY = "glazov:chrome:version"
-CHROME_TIMEOUT = 60 * 60
-
-
-def invalidate_site_chrome(**kwargs):
-    """Forget every cached menu and footer (connected to page and footer changes)."""
-    bump_cache_version(CHROME_VERSION_KEY)
 
 
 def _version_entry(page, site):
@@ -70,27 +61,22 @@ def _build_site_chrome(site, language):
     }
 
 
+NO_SITE_CHROME = {"home_url": "/", "homes": {}, "menu": [], "versions": {}, "footer": None}
+
+
 def get_site_chrome(request):
     """The menu, language homes and footer of the visitor's language (cached, and memoised on the request)."""
-    if not hasattr(request, "_glazov_chrome"):
+
+    def build():
         site = Site.find_for_request(request)
         if site is None:
-            request._glazov_chrome = {
-                "home_url": "/",
-                "homes": {},
-                "menu": [],
-                "versions": {},
-                "footer": None,
-            }
-        else:
-            language = get_language()
-            key = f"glazov:chrome:{cache_version(CHROME_VERSION_KEY)}:{site.pk}:{language}"
-            chrome = cache.get(key)
-            if chrome is None:
-                chrome = _build_site_chrome(site, language)
-                cache.set(key, chrome, CHROME_TIMEOUT)
-            request._glazov_chrome = chrome
-    return request._glazov_chrome
+            return NO_SITE_CHROME
+        language = get_language()
+        return caching.cached(
+            f"glazov:chrome:{site.pk}:{language}", lambda: _build_site_chrome(site, language)
+        )
+
+    return caching.per_request(request, "site_chrome", build)
 
 
 def get_language_versions(request, page=None):

@@ -9,10 +9,12 @@ trusts the generation it last read for PAGE_CACHE_LOCAL_SECONDS (1 s), so a purg
 worker reaches it at most that much later; a purge in its own process reaches it at once.
 
 An entry is keyed by scheme, host, path, the query parameters the page uses, language and the
-visitor's visual mode, and stamped with the cache "generation" current when its page was rendered.
-Anything that changes what visitors see starts a new generation (purge_page_cache, wired in
-home.signals and news.signals), so older entries are never served again; they also expire
-after PAGE_CACHE_SECONDS. docs/page-cache.md explains it for operators.
+visitor's visual mode. It records what it was rendered from (home.caching's namespaces, collected
+while the page rendered) and when rendering started. When one of them changes, the entry goes on
+being served (X-Cache: STALE) while one worker, holding a short lock, renders the page again:
+a publish during a rush costs one render per page it changed, never a stampede. A change of the
+namespace ``all`` (a page unpublished, moved, deleted or made private; purge_page_cache) retires
+every entry at once. Entries also expire after PAGE_CACHE_SECONDS. docs/page-cache.md explains it.
 
 Query strings: a view declares the parameters its page depends on (uses_query_parameters; none
 if it declares nothing). The first response at an address with a query string tells the cache
@@ -32,22 +34,22 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
-from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import cc_delim_re
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language_from_request
 
-from home import visual_mode
-from home.caching import retry_failed_markers, set_marker
+from home import caching, visual_mode
 
-GENERATION_KEY = "glazov:pages:generation"
 ENTRY_KEY_PREFIX = "glazov:pages:entry:"
+LOCK_KEY_PREFIX = "glazov:pages:rendering:"
+# How long one worker may hold the right to render a stale page again before another may try.
+LOCK_SECONDS = 10
 PARAMETERS_KEY_PREFIX = "glazov:pages:parameters:"
 # Where a response says which query parameters it depends on (set by uses_query_parameters).
 RESPONSE_ATTRIBUTE = "page_cache_query_parameters"
 HEADER = "X-Cache"
-HIT, MISS, BYPASS = "HIT", "MISS", "BYPASS"
+HIT, STALE, MISS, BYPASS = "HIT", "STALE", "MISS", "BYPASS"
 
 # Never cached: the admin (and its previews), documents (may be private), the visual mode switch;
 # static files and media are whitenoise's and nginx's, so they skip the cache without a lookup.
@@ -63,29 +65,14 @@ PRIVATE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
-def start_new_generation():
-    """Retire every cached page; False if the cache could not be told (it is retried, see set_marker)."""
-    local_pages.forget_generation()
-    return set_marker(GENERATION_KEY, time.time_ns)
-
-
 def purge_page_cache(**kwargs):
-    """Stop serving every cached page: start a new generation now and again on commit.
-
-    The second start catches a page rendered from the old content while the change was still
-    uncommitted (and so stamped with the first new generation). Usable as a signal receiver.
-    """
-    start_new_generation()
-    transaction.on_commit(start_new_generation)
+    """Stop serving every cached page at once (and again when the transaction commits)."""
+    caching.changed(caching.ALL)
 
 
-def _current_generation(found):
-    """The generation in the cache; None if the cache cannot keep one (Redis unreachable)."""
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # first request, or the key was evicted: the entries are stale
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def purge_now():
+    """Stop serving every cached page now; False if the shared cache could not be told (retried)."""
+    return caching.write_now(caching.ALL)
 
 
 def request_is_cacheable(request):
@@ -183,19 +170,22 @@ def response_is_cacheable(response, language):
     return response.get("Content-Language", language) == language
 
 
-def _stored(response, generation):
+def _stored(response, started_at, depends):
     return {
-        "generation": generation,
+        "started_at": started_at,
+        "depends": depends,
         "stored_at": time.time(),
         "content": response.content,
         "headers": [(name, value) for name, value in response.items() if name != HEADER],
     }
 
 
-def _stored_parameters(parameters, generation):
+def _stored_parameters(parameters, started_at):
     # Shaped like a page entry (with no content) so that a worker's LocalPages can keep it too.
+    # Which parameters a page uses changes only with the code: only a purge (`all`) retires it.
     return {
-        "generation": generation,
+        "started_at": started_at,
+        "depends": [],
         "stored_at": time.time(),
         "content": b"",
         "headers": [],
@@ -203,20 +193,24 @@ def _stored_parameters(parameters, generation):
     }
 
 
-def _from_entry(entry):
+def _from_entry(entry, state=HIT):
     response = HttpResponse(entry["content"])
     for name, value in entry["headers"]:
         response[name] = value
-    response[HEADER] = HIT
+    response[HEADER] = state
     return response
 
 
+def lock_key(key):
+    return LOCK_KEY_PREFIX + key
+
+
 class LocalPages:
-    """The pages this worker process found in the shared cache lately, and the generation it last read.
+    """The pages this worker process found in the shared cache lately.
 
     Bounded by size, counting body, headers and bookkeeping, and by number (least recently used
-    dropped first). An entry is served only while the generation read at most ``trust_seconds`` ago
-    still equals the entry's, and never after the entry's PAGE_CACHE_SECONDS are over.
+    dropped first). Whether an entry is still fresh is for the caller to check (home.caching's
+    markers, trusted for PAGE_CACHE_LOCAL_SECONDS); it is never served after PAGE_CACHE_SECONDS.
     """
 
     max_bytes = 16 * 1024 * 1024
@@ -227,39 +221,17 @@ class LocalPages:
         self._lock = threading.Lock()
         self._entries = OrderedDict()  # key -> (entry, size)
         self._bytes = 0
-        self._generation = None
-        self._generation_read_at = float("-inf")
-        self._forgotten_at = float("-inf")
 
-    def forget_generation(self):
-        """A purge in this process: ask the shared cache before the next local hit."""
+    def get(self, key, timeout):
         with self._lock:
-            self._generation = None
-            self._generation_read_at = float("-inf")
-            self._forgotten_at = time.monotonic()
-
-    def remember_generation(self, generation, read_at):
-        with self._lock:
-            # A read that started before a purge here, or before a newer read, is out of date.
-            if read_at < self._forgotten_at or read_at < self._generation_read_at:
-                return
-            self._generation = generation
-            self._generation_read_at = read_at
-
-    def get(self, key, trust_seconds, timeout):
-        with self._lock:
-            if time.monotonic() - self._generation_read_at >= trust_seconds:
-                return None
             item = self._entries.get(key)
             if item is None:
                 return None
-            entry = item[0]
-            # Entries stored by an earlier release have no stored_at: they are left to the shared cache.
-            if entry["generation"] != self._generation or time.time() - entry.get("stored_at", 0) >= timeout:
+            if time.time() - item[0]["stored_at"] >= timeout:
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
-            return entry
+            return item[0]
 
     def put(self, key, entry):
         size = (
@@ -277,12 +249,15 @@ class LocalPages:
             while self._bytes > self.max_bytes or len(self._entries) > self.max_entries:
                 self._drop(next(iter(self._entries)))
 
+    def discard(self, key):
+        with self._lock:
+            if key in self._entries:
+                self._drop(key)
+
     def clear(self):
         with self._lock:
             self._entries.clear()
             self._bytes = 0
-            self._generation = None
-            self._generation_read_at = float("-inf")
 
     def _drop(self, key):
         self._bytes -= self._entries.pop(key)[1]
@@ -296,8 +271,9 @@ class PageCacheMiddleware:
 
     It comes first in MIDDLEWARE: a hit returns before anything reads the session, the user or
     the CSRF cookie, and carries the security headers stored with the page. Every response it
-    passes gets X-Cache: HIT (from this process's memory or the shared cache), MISS (rendered
-    and stored; for HEAD, only rendered) or BYPASS (not for the cache). With
+    passes gets X-Cache: HIT (fresh, from this process's memory or the shared cache), STALE (an
+    entry something it shows has changed since, served while another worker renders it again),
+    MISS (rendered and stored; for HEAD, only rendered) or BYPASS (not for the cache). With
     PAGE_CACHE_SECONDS = 0 it is switched off and adds nothing; with PAGE_CACHE_LOCAL_SECONDS = 0
     every hit asks the shared cache.
     """
@@ -320,7 +296,7 @@ class PageCacheMiddleware:
         if language is None:
             return self._bypass(request)
 
-        retry_failed_markers()
+        caching.retry_failed_markers()
         if request.META.get("QUERY_STRING"):
             return self._serve_with_query(request, language)
         return self._serve(request, entry_key(request, language), language)
@@ -330,80 +306,105 @@ class PageCacheMiddleware:
         response[HEADER] = BYPASS
         return response
 
+    def _lookup(self, key):
+        """(entry or None, whether it came from the shared cache, {namespace: changed at} or None).
+
+        The entry comes from this worker's memory or, with the markers every page reads, in one
+        round trip from the shared cache. None for the markers: the cache cannot keep them.
+        """
+        entry = local_pages.get(key, self.timeout) if self.trust_seconds else None
+        prefetched, read_at = None, None
+        if entry is None:
+            read_at = time.monotonic()
+            keys = [key, *(caching.marker_key(name) for name in caching.COMMON_NAMESPACES)]
+            prefetched = cache.get_many(keys)
+            entry = prefetched.get(key)
+            if entry is not None and "started_at" not in entry:
+                entry = None  # stored by an earlier release: rendered again
+        names = caching.entry_namespaces(entry) if entry is not None else (caching.ALL,)
+        changed_at = caching.markers.read(
+            dict.fromkeys((*caching.COMMON_NAMESPACES, *names)), self.trust_seconds, prefetched, read_at
+        )
+        return entry, prefetched is not None, changed_at
+
     def _serve(self, request, key, language):
         """Answer from the entry under ``key``, or render the page and store it there."""
-        if self.trust_seconds:
-            entry = local_pages.get(key, self.trust_seconds, self.timeout)
-            if entry is not None:
-                return _from_entry(entry)
-
-        read_at = time.monotonic()
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = _current_generation(found)
-        if generation is None:  # without a generation no purge could reach the page: do not keep it
+        entry, from_shared, changed_at = self._lookup(key)
+        if changed_at is None:  # no marker could be read, so no change could reach an entry
             return self._bypass(request)
-        if self.trust_seconds:
-            local_pages.remember_generation(generation, read_at)
-        entry = found.get(key)
-        if entry is not None and entry["generation"] == generation:
-            if self.trust_seconds:
-                local_pages.put(key, entry)
-            return _from_entry(entry)
+        locked = False
+        if entry is not None:
+            state = caching.state(entry, changed_at)
+            if state == caching.FRESH:
+                if from_shared and self.trust_seconds:
+                    local_pages.put(key, entry)
+                return _from_entry(entry)
+            if state == caching.STALE:
+                locked = cache.add(lock_key(key), 1, LOCK_SECONDS)
+                if not locked:  # another worker is rendering it: serve what it showed until now
+                    return _from_entry(entry, STALE)
+            else:
+                local_pages.discard(key)
+        try:
+            return self._render(request, language, key, replaces_entry=entry is not None)
+        finally:
+            if locked:
+                cache.delete(lock_key(key))
 
-        response = self.get_response(request)
+    def _render(self, request, language, key=None, *, replaces_entry=False, learn_parameters=False):
+        """Render the page and store it under ``key`` (for GET). With learn_parameters, the key is
+        made from the query parameters the response declares. ``replaces_entry``: an older copy
+        is stored under ``key``, to be dropped if the page may no longer be cached."""
+        started_at = time.time_ns()
+        with caching.collecting() as names:
+            response = self.get_response(request)
         if not response_is_cacheable(response, language):
+            if replaces_entry:  # its old copy must not be served any more
+                cache.delete(key)
+                local_pages.discard(key)
             response[HEADER] = BYPASS
             return response
+        if learn_parameters:
+            used = declared_query_parameters(response)
+            record = _stored_parameters(used, started_at)
+            cache.set(parameters_key(request, language), record, self.timeout)
+            # Rendered with parameters it does not use, the page may still show them (in a link
+            # back to itself): it is not stored; the next such request is rendered without them.
+            if set(request.GET) <= used:
+                key = entry_key(request, language, canonical_query(request, used))
         # A HEAD response is served by the server without its body: store GET ones only.
-        if request.method == "GET":
-            # Into the shared cache only: a page joins this worker's memory when it is asked for
-            # again, so a stream of one-off addresses cannot fill that memory.
-            cache.set(key, _stored(response, generation), self.timeout)
+        if key is not None and request.method == "GET":
+            depends = caching.dependencies(names)
+            caching.ensure_markers(depends, started_at)
+            entry = _stored(response, started_at, depends)
+            cache.set(key, entry, self.timeout)
+            # A new page goes into the shared cache only: it joins this worker's memory when it
+            # is asked for again, so a stream of one-off addresses cannot fill that memory.
+            if replaces_entry and self.trust_seconds:
+                local_pages.put(key, entry)
         response[HEADER] = MISS
         return response
 
     def _parameters_record(self, request, language):
-        """(record of the parameters the page here uses, or None; generation, or None if no cache)."""
+        """(record of the parameters the page here uses, or None; False if the cache keeps nothing)."""
         key = parameters_key(request, language)
-        if self.trust_seconds:
-            record = local_pages.get(key, self.trust_seconds, self.timeout)
-            if record is not None:
-                return record, record["generation"]
-        read_at = time.monotonic()
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = _current_generation(found)
-        if generation is None:
-            return None, None
-        if self.trust_seconds:
-            local_pages.remember_generation(generation, read_at)
-        record = found.get(key)
-        if record is None or record["generation"] != generation:
-            return None, generation
-        if self.trust_seconds:
+        record, from_shared, changed_at = self._lookup(key)
+        if changed_at is None:
+            return None, False
+        if record is None or caching.state(record, changed_at) != caching.FRESH:
+            return None, True
+        if from_shared and self.trust_seconds:
             local_pages.put(key, record)
-        return record, generation
+        return record, True
 
     def _serve_with_query(self, request, language):
         """A request with a query string: keyed by the parameters its page uses, the others dropped."""
-        record, generation = self._parameters_record(request, language)
-        if generation is None:
+        record, cache_works = self._parameters_record(request, language)
+        if not cache_works:
             return self._bypass(request)
         if record is not None:
             query = canonical_query(request, record["parameters"])
             keep_only_query(request, query)
             return self._serve(request, entry_key(request, language, query), language)
-
-        # The first such request here in this generation: render it as asked, learn the parameters.
-        response = self.get_response(request)
-        if not response_is_cacheable(response, language):
-            response[HEADER] = BYPASS
-            return response
-        used = declared_query_parameters(response)
-        cache.set(parameters_key(request, language), _stored_parameters(used, generation), self.timeout)
-        # Rendered with parameters it does not use, the page may still show them (in a link back
-        # to itself): it is not stored; the next such request is rendered without them.
-        if request.method == "GET" and set(request.GET) <= used:
-            key = entry_key(request, language, canonical_query(request, used))
-            cache.set(key, _stored(response, generation), self.timeout)
-        response[HEADER] = MISS
-        return response
+        # The first such request here since a purge: render it as asked, learn the parameters.
+        return self._render(request, language, learn_parameters=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from home import caching
+
 COOKIE_NAME = "glazov_visual_mode"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 # A real cookie is about 45 characters; anything much longer is not ours.
@@ -112,9 +114,7 @@ def apply_choice(mode, data):
 
 def get_mode(request):
     """The visitor's mode from the cookie, parsed once per request."""
-    if not hasattr(request, "_glazov_visual_mode"):
-        request._glazov_visual_mode = parse(request.COOKIES.get(COOKIE_NAME))
-    return request._glazov_visual_mode
+    return caching.per_request(request, "visual_mode", lambda: parse(request.COOKIES.get(COOKIE_NAME)))
 
 
 def get_effective_mode(request, mode=None):

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from home import localize_guard
+from home import caching, localize_guard
 from home.userbar import use_portal_content_checker
 from home.viewsets import FooterContactsViewSet
 
@@ -13,6 +13,12 @@ hooks.register("construct_wagtail_userbar", use_portal_content_checker)
 # Before wagtail-localize's own hooks, which hand the edit views to its translation editor.
 hooks.register("before_edit_page", localize_guard.before_edit, order=-10)
 hooks.register("before_edit_snippet", localize_guard.before_edit, order=-10)
+
+
+@hooks.register("before_serve_page")
+def cache_by_page(page, request, serve_args, serve_kwargs):
+    """A page served to a visitor depends on itself in every language (home.caching)."""
+    caching.depends_on(caching.page_namespace(page))
 
 
 @hooks.register("construct_reports_menu")

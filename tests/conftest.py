@@ -159,6 +159,7 @@ def _fresh_cache():
     cache.clear()
     local_pages.clear()
     caching._failed_markers.clear()
+    caching.markers.forget()
 
 
 @pytest.fixture(autouse=True)

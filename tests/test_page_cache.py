@@ -16,7 +16,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import PageViewRestriction, Site
 
-from home import page_cache
+from home import caching, page_cache
 from home.models import AccessibilitySettings, FooterContacts, InfoPage
 from home.visual_mode import COOKIE_NAME
 from news.models import DecisionKind, DecisionStatus, Rubric
@@ -187,13 +187,22 @@ def test_renaming_a_kind_of_act_purges_the_registry(client):
 
 
 def test_saving_a_rubric_or_an_image_purges(client):
-    for change in (
-        lambda: Rubric.objects.filter(locale__language_code="ru").first().save(),
-        lambda: Image.objects.create(title="Плотина", file=get_test_image_file()),
-    ):
+    image = Image.objects.create(title="Плотина", file=get_test_image_file())
+
+    def edit_image():
+        image.title = "Плотина на Чепце"
+        image.save()
+
+    for change in (lambda: Rubric.objects.filter(locale__language_code="ru").first().save(), edit_image):
         warm(client, "/ru/news/")
         change()
         assert state(client.get("/ru/news/")) == "MISS"
+
+
+def test_a_new_upload_changes_nothing_shown_and_keeps_the_pages(client):
+    warm(client, "/ru/news/")
+    Image.objects.create(title="Плотина", file=get_test_image_file())
+    assert state(client.get("/ru/news/")) == "HIT"
 
 
 def test_repealing_a_decision_purges_its_page(client):
@@ -619,8 +628,11 @@ def test_static_files_and_media_skip_the_cache_without_a_lookup(client, monkeypa
     response = client.get("/static/css/portal.css")
     assert response.status_code == 200
     assert response.headers["X-Cache"] == "BYPASS"
-    client.get("/media/original_images/missing.jpg")
     assert lookups == []
+    # The "not found" page of a missing media file shows the menu (its own small cache), never
+    # an entry of the page cache.
+    client.get("/media/original_images/missing.jpg")
+    assert not [key for keys in lookups for key in keys if key.startswith(page_cache.ENTRY_KEY_PREFIX)]
 
 
 def test_a_get_with_a_body_is_left_to_the_body_limit(client, settings):
@@ -669,22 +681,21 @@ def test_with_zero_local_seconds_every_hit_asks_the_shared_cache(client, monkeyp
     resident.get("/ru/about/")
     lookups = count_shared_lookups(monkeypatch)
     assert [state(resident.get("/ru/about/")) for _ in range(3)] == ["HIT"] * 3
-    assert len(lookups) == 3
+    # Per hit: the entry with the markers every page has, then the page's own marker.
+    assert len(lookups) == 6
 
 
 def test_a_purge_in_another_worker_reaches_this_one_within_the_local_seconds(client, settings):
-    """Another gunicorn worker's purge only changes the generation in the shared cache."""
+    """Another gunicorn worker's purge only changes a marker in the shared cache."""
     page = new_info_page("Отключение воды")
     assert [state(client.get("/ru/water/")) for _ in range(2)] == ["MISS", "HIT"]
     InfoPage.objects.filter(pk=page.pk).update(title="Вода будет с 1 июня")  # no signal in this process
-    page_cache.cache.set(page_cache.GENERATION_KEY, time.time_ns(), None)
+    page_cache.cache.set(caching.marker_key(caching.ALL), time.time_ns(), None)
 
     now = time.monotonic()
-    with mock.patch(
-        "home.page_cache.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS / 2
-    ):
+    with mock.patch("home.caching.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS / 2):
         assert state(client.get("/ru/water/")) == "HIT"
-    with mock.patch("home.page_cache.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS):
+    with mock.patch("home.caching.time.monotonic", return_value=now + settings.PAGE_CACHE_LOCAL_SECONDS):
         after = client.get("/ru/water/")
     assert state(after) == "MISS"
     assert "Вода будет с 1 июня" in after.text
@@ -694,43 +705,42 @@ def test_the_workers_memory_is_bounded_and_drops_the_longest_unused_page(monkeyp
     pages = page_cache.LocalPages()
     size = 4000 + pages.entry_overhead  # a page of 4000 bytes with no headers
     monkeypatch.setattr(pages, "max_bytes", 4 * size)
-    pages.remember_generation(7, time.monotonic())
 
     def entry(length, headers=()):
-        return {"generation": 7, "stored_at": time.time(), "content": b"x" * length, "headers": list(headers)}
+        return {"stored_at": time.time(), "content": b"x" * length, "headers": list(headers)}
 
     for name in "abcd":
         pages.put(name, entry(4000))
-    assert pages.get("a", 1, 300) is not None  # "a" is used again, so "b" is now the oldest
+    assert pages.get("a", 300) is not None  # "a" is used again, so "b" is now the oldest
     pages.put("e", entry(4000))
-    assert [name for name in "abcde" if pages.get(name, 1, 300)] == ["a", "c", "d", "e"]
+    assert [name for name in "abcde" if pages.get(name, 300)] == ["a", "c", "d", "e"]
     assert pages._bytes == 4 * size
     pages.put("e", entry(3000, [("Content-Security-Policy", "x" * 1001)]))  # headers count too
     pages.put("huge", entry(4001))  # more than a quarter of the memory: never kept
-    assert pages.get("huge", 1, 300) is None
+    assert pages.get("huge", 300) is None
     pages.put("a", entry(4001))  # a copy too large to keep drops the older one
-    assert pages.get("a", 1, 300) is None
+    assert pages.get("a", 300) is None
     monkeypatch.setattr(pages, "max_entries", 1)
     pages.put("f", entry(10))
-    assert [name for name in "abcdef" if pages.get(name, 1, 300)] == ["f"]
+    assert [name for name in "abcdef" if pages.get(name, 300)] == ["f"]
 
 
 def test_a_slow_read_never_undoes_a_purge_made_meanwhile():
-    pages = page_cache.LocalPages()
+    markers = caching.Markers()
     read_at = time.monotonic()
-    pages.forget_generation()  # a purge in this process while that read was on its way
-    pages.remember_generation(7, read_at)
-    pages.put("page", {"generation": 7, "stored_at": time.time(), "content": b"x", "headers": []})
-    assert pages.get("page", 1, 300) is None
+    markers.forget([caching.SITE])  # a change in this process while that read was on its way
+    page_cache.cache.set(caching.marker_key(caching.SITE), 2, None)
+    found = markers.read([caching.SITE], 1, {caching.marker_key(caching.SITE): 1}, read_at)
+    assert found == {caching.SITE: 1}  # what that read saw, used for that request only…
+    assert markers.read([caching.SITE], 1) == {caching.SITE: 2}  # …never trusted afterwards
 
 
 def test_a_page_in_the_workers_memory_ends_with_page_cache_seconds(settings):
     pages = page_cache.LocalPages()
-    pages.remember_generation(7, time.monotonic())
-    pages.put("old", {"generation": 7, "stored_at": time.time() - 301, "content": b"x", "headers": []})
-    pages.put("new", {"generation": 7, "stored_at": time.time() - 299, "content": b"x", "headers": []})
-    assert pages.get("old", 1, 300) is None
-    assert pages.get("new", 1, 300) is not None
+    pages.put("old", {"stored_at": time.time() - 301, "content": b"x", "headers": []})
+    pages.put("new", {"stored_at": time.time() - 299, "content": b"x", "headers": []})
+    assert pages.get("old", 300) is None
+    assert pages.get("new", 300) is not None
 
 
 def test_the_purge_command_an_operator_runs_after_a_release(client):

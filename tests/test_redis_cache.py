@@ -161,14 +161,14 @@ def test_a_purge_made_while_redis_is_away_is_written_when_it_is_back(settings, c
     with caplog.at_level("ERROR", logger="home.caching"):
         page_cache.purge_page_cache()
     assert "Could not write cache marker" in caplog.text
-    assert page_cache.GENERATION_KEY in caching._failed_markers
+    assert caching.ALL in caching._failed_markers
     with pytest.raises(CommandError, match="Кэш страниц не сброшен"):
         call_command("purge_page_cache")
 
     settings.CACHES = working
     from django.core.cache import cache
 
-    before = cache.get(page_cache.GENERATION_KEY)
+    before = cache.get(caching.marker_key(caching.ALL))
     caching.retry_failed_markers()
-    assert caching._failed_markers == {}
-    assert cache.get(page_cache.GENERATION_KEY) not in (None, before)
+    assert caching._failed_markers == set()
+    assert cache.get(caching.marker_key(caching.ALL)) not in (None, before)

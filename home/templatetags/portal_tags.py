@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from home import caching
 from home.i18n import in_source_language, text_language
 from home.navigation import get_language_versions, get_site_chrome
 
@@ -62,9 +63,9 @@ def site_chrome(context):
 def language_versions(context):
     """Language versions of the current page (see home.navigation.get_language_versions)."""
     request = context["request"]
-    if not hasattr(request, "_glazov_language_versions"):
-        request._glazov_language_versions = get_language_versions(request, context.get("page"))
-    return request._glazov_language_versions
+    return caching.per_request(
+        request, "language_versions", lambda: get_language_versions(request, context.get("page"))
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -14,6 +14,7 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home import caching
 from home.i18n import linked_pages, visible_to_everyone, with_text_language
 from home.models import BasePage
 from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
@@ -75,6 +76,7 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
 
     def decisions(self):
         """Published decisions of this registry anyone may open, with what listings and exports show."""
+        caching.depends_on(caching.DECISIONS)
         return (
             with_text_language(visible_to_everyone(DecisionPage.objects.child_of(self)))
             .select_related("kind__locale", "document", "locale")

@@ -14,6 +14,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from home import caching
 from home.blocks import BodyBlock
 from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
@@ -59,6 +60,7 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
 
     def news(self):
         """Published news of this index, newest first, with what a listing shows."""
+        caching.depends_on(caching.NEWS)
         return (
             public(with_text_language(NewsPage.objects.child_of(self)).live())
             .select_related("locale")

@@ -1,7 +1,6 @@
 """Translatable lists editors extend: news rubrics and the kinds of municipal acts."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +9,8 @@ from wagtail.admin.widgets import SlugInput
 from wagtail.models import TranslatableMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from home.caching import bump_cache_version, cache_version
+from home import caching
 from home.slugs import SLUG_FORMATTERS
-
-SNIPPET_CACHE_TIMEOUT = 60 * 60
 
 
 class LocalizedSnippets:
@@ -38,26 +35,16 @@ class LocalizedSnippets:
         return next((obj for obj in self.objects if obj.slug == slug), None)
 
 
-def snippets_version_key(model):
-    return f"glazov:snippets:{model._meta.label_lower}:version"
-
-
-def forget_localized_snippets(model):
-    """Forget the cached lists of a model (called on its saves and deletions, see news.signals)."""
-    bump_cache_version(snippets_version_key(model))
-
-
 def localized_snippets(model, language=None):
     """The model's objects in the active language, cached until one of them changes.
 
     Listings show these names on every visit, and in English or Udmurt each would cost a
-    query for the translations; the lists are short, so they are kept whole per language.
+    query for the translations; the lists are short, so they are kept whole per language
+    (home.caching: a change of a rubric or a kind of act is a change of the ``site`` namespace).
     """
     language = language or get_language()
-    version = cache_version(snippets_version_key(model))
-    key = f"glazov:snippets:{model._meta.label_lower}:{version}:{language}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def build():
         everything = list(model.objects.select_related("locale"))
         rank = {language: 0, settings.LANGUAGE_CODE: 1}
         chosen = {}
@@ -67,12 +54,12 @@ def localized_snippets(model, language=None):
                 current.locale.language_code, 2
             ):
                 chosen[obj.translation_key] = obj
-        cached = (
+        return (
             sorted(chosen.values(), key=lambda obj: (obj.sort_order, obj.name)),
             {obj.pk: obj.translation_key for obj in everything},
         )
-        cache.set(key, cached, SNIPPET_CACHE_TIMEOUT)
-    return LocalizedSnippets(*cached)
+
+    return LocalizedSnippets(*caching.cached(f"glazov:snippets:{model._meta.label_lower}:{language}", build))
 
 
 class Rubric(TranslatableMixin, models.Model):

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from home import caching
 from home.i18n import in_source_language
 from news.models import NewsIndexPage
 from news.views import LISTING_RENDITION, attach_rubrics, with_listing_images
@@ -16,11 +17,11 @@ register = template.Library()
 
 def news_index_for(request):
     """The live news index of the visitor's language (looked up once per request)."""
-    if not hasattr(request, "_glazov_news_index"):
-        request._glazov_news_index = (
-            NewsIndexPage.objects.live().filter(locale__language_code=get_language()).first()
-        )
-    return request._glazov_news_index
+    return caching.per_request(
+        request,
+        "news_index",
+        lambda: NewsIndexPage.objects.live().filter(locale__language_code=get_language()).first(),
+    )
 
 
 @register.simple_tag

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from home.page_cache import start_new_generation
+from home.page_cache import purge_now
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not start_new_generation():
+        if not purge_now():
             raise CommandError(
                 "Кэш страниц не сброшен: Redis недоступен (подробности выше). Запустите Redis и повторите."
             )

@@ -91,6 +91,11 @@ lint: $(VENV)/.test-installed ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+.PHONY: format
+format: $(VENV)/.test-installed ## Fix what ruff can (imports, upgrades) and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
 .PHONY: check
 check: $(VENV)/.test-installed messages ## Django checks: system check, no missing migrations
 	DJANGO_SETTINGS_MODULE=site_glazov.settings.test $(MANAGE) check

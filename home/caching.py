@@ -32,6 +32,9 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.documents.models import AbstractDocument
+from wagtail.images.models import AbstractImage
+from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
@@ -321,9 +324,6 @@ def _label(model):
 
 
 def _custom_image_or_document(model):
-    from wagtail.documents.models import AbstractDocument
-    from wagtail.images.models import AbstractImage
-
     if issubclass(model, AbstractImage):
         return "wagtailimages.image"
     if issubclass(model, AbstractDocument):
@@ -342,8 +342,6 @@ def changes_for_save(model, created=False):
 
 
 def _is_page(model):
-    from wagtail.models import Page
-
     return issubclass(model, Page)
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.models import DraftStateMixin, Page, PageLogEntry, TranslatableMixin, WorkflowState
 from wagtail.permissions import policy_registry
+from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.operations import translate_object
@@ -302,8 +303,6 @@ def convert_to_alias(request, page_id):
 
 def snippets_listing(request, app_label, model_name, pk=None):
     """The snippet chooser's API: only for users with some right on that kind of snippet."""
-    from wagtail.snippets.views.snippets import get_snippet_model_from_url_params
-
     model = get_snippet_model_from_url_params(app_label, model_name)
     policy = policy_registry.get_by_type(model)
     if not policy.user_has_any_permission(request.user, ["add", "change", "delete", "view"]):

@@ -6,6 +6,7 @@ the server, and changed by the POST endpoint in home/views.py.
 
 from dataclasses import dataclass, replace
 
+from django.apps import apps
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -124,9 +125,9 @@ def get_effective_mode(request, mode=None):
     """
     mode = get_mode(request) if mode is None else mode
     if mode.active and not mode.scheme:
-        from home.models import AccessibilitySettings
-
-        mode = mode.with_scheme(AccessibilitySettings.for_request(request).default_scheme)
+        # Looked up by name: home.models.settings imports this module for the schemes.
+        settings_model = apps.get_model("home", "AccessibilitySettings")
+        mode = mode.with_scheme(settings_model.for_request(request).default_scheme)
     return mode
 
 

@@ -9,4 +9,5 @@ class NewsConfig(AppConfig):
     verbose_name = _("Новости и решения Думы")
 
     def ready(self):
-        from news import signals  # noqa: F401
+        # Django's idiom: connect signal handlers once the app registry is ready (models importable).
+        from news import signals  # noqa: F401, PLC0415

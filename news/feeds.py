@@ -5,9 +5,8 @@ from django.http import Http404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
-from news.models import Rubric
-from news.models.snippets import localized_snippets
-from news.views import absolute_url
+from news.listings import absolute_url
+from news.models.snippets import Rubric, localized_snippets
 
 FEED_ITEMS = 20
 

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from home.i18n import in_source_language
 from home.search import search_terms
-from news.models import DecisionKind, DecisionStatus
-from news.models.decisions import normalize_number
-from news.models.snippets import localized_snippets
+from news.models.requisites import DecisionStatus, normalize_number
+from news.models.snippets import DecisionKind, localized_snippets
 
 SORT_CHOICES = [("date", _("по дате принятия, сначала новые")), ("number", _("по номеру"))]
 QUERY_MAX_LENGTH = 200

@@ -1,99 +1,72 @@
-"""Django's Redis cache, made cheaper per call and safe when Redis is away.
+"""The production Redis cache: django-redis, plus the two things it does not do.
 
-One redis-py client per connection pool: django.core.cache.backends.redis builds a new
-``redis.Redis`` object for every cache operation, and redis-py 8 fills each new client's table of
-about 170 response callbacks, which took more time than the Redis round trip itself. A client
-holds no connection of its own (it borrows one from the pool for each command) and is safe to
-share between threads. After a fork the pool notices the new process and opens new connections,
-so gunicorn's preloaded workers never share a socket.
+django-redis keeps one redis-py client per connection pool, and with IGNORE_EXCEPTIONS its reads
+miss and its writes are dropped while Redis cannot be reached or refuses a command (out of memory,
+a failed snapshot): Redis is only a cache here, so its outage must not take the site down. What is
+left to this module:
 
-Redis is only a cache here, so its outage must not take the site down: when it cannot be reached
-or refuses a command (out of memory, a failed snapshot), reads miss, writes are dropped, a warning
-is logged, and the process leaves Redis alone for RETRY_AFTER_SECONDS before trying again. Writes
-that must not be dropped (the purge markers of home.caching) use set_strictly, which raises.
+- ``OutageTolerantRedis`` (OPTIONS["REDIS_CLIENT_CLASS"]): once a command fails, the process leaves
+  Redis alone for RETRY_AFTER_SECONDS and logs one warning, so a Redis that hangs costs one request
+  a socket timeout, not every cache call of every request;
+- ``RedisCache.set_strictly()``: a write that must not be dropped (the purge markers of
+  home.caching) asks Redis even then and raises if it fails.
 """
 
 import logging
 import time
 
-from django.core.cache.backends import redis as django_redis
+import redis
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django_redis.cache import RedisCache as DjangoRedisCache
+from django_redis.exceptions import ConnectionInterrupted
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = (RedisError,)
 RETRY_AFTER_SECONDS = 5.0
 
 
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+class OutageTolerantRedis(redis.Redis):
+    """redis-py's client that, after a failed command, refuses commands for RETRY_AFTER_SECONDS.
 
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(pool)
-        if client is None:
-            client = self._clients[pool] = self._client(connection_pool=pool)
-        return client
+    django-redis turns the refusal, like any connection error, into a miss or a dropped write.
+    """
 
+    unavailable_until = float("-inf")
 
-class RedisCache(django_redis.RedisCache):
-    """Use as CACHES["default"]["BACKEND"] = "site_glazov.cache.RedisCache"; settings as Django's."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = RedisCacheClient
-        self._unavailable_until = float("-inf")
-
-    def _or(self, fallback, operation, *args, **kwargs):
-        """``operation``'s result, or ``fallback`` while Redis cannot be reached."""
-        if time.monotonic() < self._unavailable_until:
-            return fallback
+    def execute_command(self, *args, **options):
+        if time.monotonic() < self.unavailable_until:
+            raise RedisConnectionError("Redis failed a moment ago; not asked again yet")
         try:
-            return operation(*args, **kwargs)
-        except UNAVAILABLE as error:
+            return super().execute_command(*args, **options)
+        except RedisError as error:
             logger.warning(
                 "Redis cache unavailable (%s): serving without it for %.0f s", error, RETRY_AFTER_SECONDS
             )
-            self._unavailable_until = time.monotonic() + RETRY_AFTER_SECONDS
-            return fallback
+            self.unavailable_until = time.monotonic() + RETRY_AFTER_SECONDS
+            raise
 
-    def get(self, key, default=None, version=None):
-        return self._or(default, super().get, key, default, version)
 
-    def get_many(self, keys, version=None):
-        return self._or({}, super().get_many, keys, version)
+class RedisCache(DjangoRedisCache):
+    """Use as CACHES["default"]["BACKEND"] = "site_glazov.cache.RedisCache"; OPTIONS as django-redis's."""
 
-    def has_key(self, key, version=None):
-        return self._or(False, super().has_key, key, version)
+    def __init__(self, server, params):
+        options = {
+            "REDIS_CLIENT_CLASS": "site_glazov.cache.OutageTolerantRedis",
+            "IGNORE_EXCEPTIONS": getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", True),
+            **params.get("OPTIONS", {}),
+        }
+        super().__init__(server, {**params, "OPTIONS": options})
 
-    def set(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        self._or(None, super().set, key, value, timeout, version)
-
-    def set_strictly(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        """set(), asking Redis even during an outage and raising if it fails."""
-        super().set(key, value, timeout, version)
-        self._unavailable_until = float("-inf")
-
-    def set_many(self, data, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        return self._or(list(data), super().set_many, data, timeout, version)
-
-    def add(self, key, value, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        return self._or(False, super().add, key, value, timeout, version)
-
-    def touch(self, key, timeout=django_redis.DEFAULT_TIMEOUT, version=None):
-        return self._or(False, super().touch, key, timeout, version)
-
-    def delete(self, key, version=None):
-        return self._or(False, super().delete, key, version)
-
-    def delete_many(self, keys, version=None):
-        self._or(None, super().delete_many, keys, version)
-
-    def incr(self, key, delta=1, version=None):
-        missing = object()
-        value = self._or(missing, super().incr, key, delta, version)
-        if value is missing:
-            raise ValueError(f"Key '{key}' not found: the Redis cache is unavailable.")
-        return value
+    def set_strictly(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """set(), asking Redis even during an outage and raising redis-py's error if it fails."""
+        shared = self.client.get_client(write=True)
+        # A client of the same pool that does not wait out the outage (made only for these rare writes).
+        strict = redis.Redis(connection_pool=shared.connection_pool)
+        try:
+            self.client.set(key, value, timeout, version=version, client=strict)
+        except ConnectionInterrupted as interrupted:
+            raise interrupted.__cause__ from None
+        shared.unavailable_until = float("-inf")

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from news.views import EXPORT_COLUMNS
+from news.listings import EXPORT_COLUMNS
 from tests.factories import DecisionPageFactory
 from tests.helpers import EDITORS, decision_registry
 

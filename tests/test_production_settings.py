@@ -201,6 +201,8 @@ def test_every_deployment_value_comes_from_the_environment(tmp_path):
     assert (database["USER"], database["PASSWORD"]) == ("glazov", "secret")
     assert values["CACHES"]["default"]["BACKEND"] == "site_glazov.cache.RedisCache"
     assert values["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/7"
+    # django-redis: Redis away or refusing commands reads as misses and drops writes.
+    assert values["CACHES"]["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("smtp.example.test", 465)
     assert (values["EMAIL_HOST_USER"], values["EMAIL_HOST_PASSWORD"]) == (
@@ -312,10 +314,11 @@ def test_a_cache_folder_the_site_cannot_write_stops_start_up_with_a_clear_messag
 
 
 def test_the_redis_cache_works_with_the_installed_client(redis_url):
-    """REDIS_URL switches to the Redis cache (site_glazov.cache), which needs the redis package installed."""
+    """REDIS_URL switches to the Redis cache (site_glazov.cache), which needs redis and django-redis."""
     code = (
         "from django.core.cache import cache\n"
-        "cache.set('production-settings-test', 'ok', 30)\n"
+        "cache.set('production-settings-test', 'o', 30)\n"
+        "cache.set_strictly('production-settings-test', cache.get('production-settings-test') + 'k', 30)\n"
         "print(cache.get('production-settings-test'))\n"
         "cache.delete('production-settings-test')\n"
     )

@@ -1,7 +1,6 @@
 """The registry of the city Duma's decisions: one page per municipal act."""
 
-import re
-
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
@@ -18,26 +17,10 @@ from home import caching
 from home.i18n import linked_pages, visible_to_everyone, with_text_language
 from home.models import BasePage
 from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
+from news.listings import decision_export_csv, decision_export_json, decision_registry
 
-
-# Page fields wagtail-localize handles as it does for every page.
-def normalize_number(value):
-    """The registry number reduced to what a resident types: "№ 123-р " → "123р"."""
-    return re.sub(r"[^0-9a-zа-яё]", "", (value or "").lower())
-
-
-def number_sort_key(value):
-    """The leading integer of a number, for sorting "№ 9" before "№ 10" (0 when there is none)."""
-    match = re.search(r"\d+", value or "")
-    return int(match.group()) if match else 0
-
-
-class DecisionStatus(models.TextChoices):
-    DRAFT = "draft", _("проект")
-    ADOPTED = "adopted", _("принято — не вступило в силу")
-    IN_FORCE = "in_force", _("в силе")
-    LOST_FORCE = "lost_force", _("утратило силу")
-    INVALIDATED = "invalidated", _("признано недействующим")
+from .requisites import DecisionStatus, normalize_number, number_sort_key
+from .snippets import DecisionKind, localized_snippets
 
 
 class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
@@ -88,20 +71,14 @@ class DecisionIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
 
     @path("")
     def registry(self, request):
-        from news.views import decision_registry
-
         return decision_registry(request, self)
 
     @path("export/csv/", name="export_csv")
     def export_csv(self, request):
-        from news.views import decision_export_csv
-
         return decision_export_csv(request, self)
 
     @path("export/json/", name="export_json")
     def export_json(self, request):
-        from news.views import decision_export_json
-
         return decision_export_json(request, self)
 
 
@@ -296,8 +273,6 @@ class DecisionPage(BasePage):
     @cached_property
     def kind_shown(self):
         """The kind of act in the visitor's language, else in Russian (listings set it for a whole page)."""
-        from news.models.snippets import DecisionKind, localized_snippets
-
         return localized_snippets(DecisionKind).get(self.kind_id) or self.kind
 
     @cached_property
@@ -315,8 +290,7 @@ class DecisionPage(BasePage):
         return self.status == DecisionStatus.IN_FORCE
 
     def get_context(self, request, *args, **kwargs):
-        from news.models.news import NewsPage
-
+        NewsPage = apps.get_model("news", "NewsPage")  # news.models.news imports this module
         context = super().get_context(request, *args, **kwargs)
         by_date = lambda d: (d.date_adopted, d.number_sort)  # noqa: E731
         # Every link between acts in one query, and every news item linked either way in another.

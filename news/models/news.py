@@ -19,8 +19,11 @@ from home.blocks import BodyBlock
 from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin
+from news.feeds import NewsFeed
+from news.listings import news_listing
 
-from .decisions import PAGE_TRANSLATABLE_FIELDS
+from .decisions import PAGE_TRANSLATABLE_FIELDS, DecisionPage
+from .snippets import Rubric, localized_snippets
 
 
 class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
@@ -73,20 +76,14 @@ class NewsIndexPage(RoutablePageMixin, SpecificChildRouteMixin, BasePage):
 
     @path("")
     def listing(self, request):
-        from news.views import news_listing
-
         return news_listing(request, self)
 
     @path("feed/", name="feed")
     def feed(self, request):
-        from news.feeds import NewsFeed
-
         return NewsFeed(self)(request)
 
     @path("feed/<slug:rubric>/", name="rubric_feed")
     def rubric_feed(self, request, rubric):
-        from news.feeds import NewsFeed
-
         return NewsFeed(self, rubric_slug=rubric)(request)
 
 
@@ -244,8 +241,6 @@ class NewsPage(BasePage):
         return self.image_alt or self.image.description
 
     def get_context(self, request, *args, **kwargs):
-        from news.models.snippets import Rubric, localized_snippets
-
         context = super().get_context(request, *args, **kwargs)
         rubrics = localized_snippets(Rubric)
         context["rubrics"] = sorted(
@@ -277,8 +272,6 @@ class NewsPage(BasePage):
 
     def related_decisions_linked(self):
         """Decisions linked either way (chosen here, or this news chosen on the decision), in one query."""
-        from news.models.decisions import DecisionPage
-
         return self._linked(
             DecisionPage.objects.defer("full_text"),
             {"chosen_there": "related_news", "chosen_here": "related_from_news_pages"},

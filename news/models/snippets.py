@@ -62,7 +62,38 @@ def localized_snippets(model, language=None):
     return LocalizedSnippets(*caching.cached(f"glazov:snippets:{model._meta.label_lower}:{language}", build))
 
 
-class Rubric(TranslatableMixin, models.Model):
+class TranslatableListItem(TranslatableMixin, models.Model):
+    """An item of a short translatable list editors extend, read through localized_snippets().
+
+    A name per language, a Latin slug and an order shared by every language version. Subclasses
+    declare ``name`` and ``slug`` (their help texts, and the slug's length, differ) and, in their
+    Meta (which extends this one), the permission to translate and the slug's uniqueness per locale.
+    """
+
+    sort_order = models.PositiveSmallIntegerField(
+        _("порядок"), default=100, help_text=_("Чем меньше число, тем раньше показывается в списке.")
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug", widget=SlugInput(formatters=SLUG_FORMATTERS)),
+        FieldPanel("sort_order"),
+    ]
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("sort_order", overridable=False),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Rubric(TranslatableListItem):
     """A news rubric («Городская Дума», «Благоустройство»…), one per language."""
 
     name = models.CharField(_("название"), max_length=100, help_text=_("Например: Благоустройство."))
@@ -75,35 +106,17 @@ class Rubric(TranslatableMixin, models.Model):
             "Становится частью адреса рубрики и её RSS-ленты; одинаков во всех языках."
         ),
     )
-    sort_order = models.PositiveSmallIntegerField(
-        _("порядок"), default=100, help_text=_("Рубрики с меньшим числом показываются раньше.")
-    )
 
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug", widget=SlugInput(formatters=SLUG_FORMATTERS)),
-        FieldPanel("sort_order"),
-    ]
-    translatable_fields = [
-        TranslatableField("name"),
-        SynchronizedField("slug", overridable=False),
-        SynchronizedField("sort_order", overridable=False),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
+    class Meta(TranslatableListItem.Meta):
         verbose_name = _("рубрика новостей")
         verbose_name_plural = _("рубрики новостей")
-        ordering = ["sort_order", "name"]
         permissions = [("translate_rubric", _("Может только переводить рубрики, не меняя русский оригинал"))]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_rubric_slug_per_locale"),
         ]
 
-    def __str__(self):
-        return self.name
 
-
-class DecisionKind(TranslatableMixin, models.Model):
+class DecisionKind(TranslatableListItem):
     """A kind of municipal act: решение, постановление, распоряжение…"""
 
     name = models.CharField(_("название"), max_length=100, help_text=_("С заглавной буквы: Решение."))
@@ -112,31 +125,13 @@ class DecisionKind(TranslatableMixin, models.Model):
         max_length=50,
         help_text=_("Латинские буквы и дефис, например reshenie. Используется в ссылках фильтра реестра."),
     )
-    sort_order = models.PositiveSmallIntegerField(
-        _("порядок"), default=100, help_text=_("Виды с меньшим числом показываются в списке раньше.")
-    )
 
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug", widget=SlugInput(formatters=SLUG_FORMATTERS)),
-        FieldPanel("sort_order"),
-    ]
-    translatable_fields = [
-        TranslatableField("name"),
-        SynchronizedField("slug", overridable=False),
-        SynchronizedField("sort_order", overridable=False),
-    ]
-
-    class Meta(TranslatableMixin.Meta):
+    class Meta(TranslatableListItem.Meta):
         verbose_name = _("вид правового акта")
         verbose_name_plural = _("виды правовых актов")
-        ordering = ["sort_order", "name"]
         permissions = [
             ("translate_decisionkind", _("Может только переводить виды актов, не меняя русский оригинал"))
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_decision_kind_slug_per_locale"),
         ]
-
-    def __str__(self):
-        return self.name

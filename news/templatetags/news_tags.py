@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from home import caching
 from home.i18n import in_source_language
+from news.listings import LISTING_RENDITION, attach_rubrics, with_listing_images
 from news.models import NewsIndexPage
-from news.views import LISTING_RENDITION, attach_rubrics, with_listing_images
 
 register = template.Library()
 

@@ -112,9 +112,16 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "site_glazov.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "glazov",
-            # A Redis that hangs costs a request at most about two seconds; then the site goes on
-            # without the cache for a while (site_glazov/cache.py).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 1)},
+            "OPTIONS": {
+                # Redis away or refusing commands: reads miss and writes are dropped (django-redis).
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that hangs costs a request at most about two seconds; then the process
+                # goes on without the cache for a while (site_glazov/cache.py).
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 1)},
+                "REDIS_CLIENT_CLASS": "site_glazov.cache.OutageTolerantRedis",
+            },
         }
     }
 else:

@@ -1,4 +1,8 @@
-"""Public views of the news index and the decisions registry (routed by their pages)."""
+"""What the news index and the decisions registry show and export: the functions their routes call.
+
+Models (the routes of NewsIndexPage and DecisionIndexPage), feeds and template tags import this
+module; it imports no page model, so none of them needs a function-level import to dodge a cycle.
+"""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
@@ -15,8 +19,7 @@ from home.i18n import visible_to_everyone
 from home.page_cache import uses_query_parameters
 from home.spreadsheet import csv_response
 from news.forms import DecisionFilterForm
-from news.models import DecisionKind, Rubric
-from news.models.snippets import localized_snippets
+from news.models.snippets import DecisionKind, Rubric, localized_snippets
 
 NEWS_PER_PAGE = 12
 DECISIONS_PER_PAGE = 20
@@ -201,10 +204,9 @@ def export_rows(request, index_page):
     """One dict per decision of the filtered registry, in EXPORT_COLUMNS order (constant queries)."""
     form = DecisionFilterForm(request.GET or None)
     decisions = form.filter(index_page.decisions()) if request.GET else form_default(index_page)
-    from news.models import DecisionPage
-
     # An act is cited only when anyone may open it: never a draft, an unpublished or a private one.
-    linked = visible_to_everyone(DecisionPage.objects.only("number", "date_adopted")).order_by("date_adopted")
+    acts = decisions.model.objects.only("number", "date_adopted")
+    linked = visible_to_everyone(acts).order_by("date_adopted")
     decisions = decisions.prefetch_related(Prefetch("amends", linked), Prefetch("repeals", linked))
 
     def cite(decision):

@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,9 +19,10 @@ from wagtail.models import Locale
 from home.i18n import in_source_language
 from home.spreadsheet import CONTROL_CHARACTERS, clean_typed_text
 
-from .models import ProblemCategory, Status, StatusChange
+from .models import ProblemCategory, Status
 from .models.categories import translations_by_key
 from .photos import ACCEPT_ATTRIBUTE, check_photo, process_photo
+from .services import change_status
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
 # ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
@@ -410,30 +410,35 @@ class ProblemReportAdminForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        from .services import notify_resident_of_update
+        """Save the report; its status and answer change through feedback.services.change_status.
 
+        With ``commit=False`` the change is applied by ``save_m2m()``, which the caller runs after
+        saving the report, as with any Django model form.
+        """
         report = super().save(commit=False)
-        status_changed = report.status != self.initial_status
-        answer_changed = report.public_answer.strip() != (self.initial_answer or "").strip()
-        now = timezone.now()
-        if answer_changed:
-            report.public_answer_at = now if report.public_answer.strip() else None
-        if status_changed:
-            report.closed_at = now if report.is_closed else None
+        previous = (self.initial_status, self.initial_answer)
+
+        def apply_change(stored=None):
+            change_status(
+                report,
+                report.status,
+                by=self.for_user,
+                public_answer=report.public_answer,
+                comment=self.cleaned_data.get("status_comment", ""),
+                previous=stored,
+            )
+
         if not commit:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_status():
+                save_m2m()
+                # The caller has already stored the new values: start from what the form was opened on.
+                apply_change(previous)
+
+            self.save_m2m = save_m2m_and_status
             return report
         with transaction.atomic():
-            report.save()
+            apply_change()
             self.save_m2m()
-            if status_changed:
-                StatusChange.objects.create(
-                    report=report,
-                    changed_at=now,
-                    changed_by=self.for_user,
-                    from_status=self.initial_status,
-                    to_status=report.status,
-                    comment=self.cleaned_data.get("status_comment", ""),
-                )
-            if status_changed or (answer_changed and report.public_answer.strip()):
-                notify_resident_of_update(report)
         return report

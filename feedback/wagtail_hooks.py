@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .bulk_actions import ChangeStatusBulkAction
 from .dashboard import ReportsSummaryPanel
 from .models import ProblemReport
 from .views import report_photo
@@ -13,6 +14,7 @@ from .viewsets import FeedbackViewSetGroup, report_permission_policy
 # Registered before the viewset so the inbox, its menu and its buttons all use it.
 register_permission_policy(ProblemReport, report_permission_policy, exact_class=True)
 register_snippet(FeedbackViewSetGroup)
+hooks.register("register_bulk_action", ChangeStatusBulkAction)
 
 
 @hooks.register("register_admin_urls")

@@ -6,7 +6,7 @@ One module per concern; the names are importable from ``feedback.forms`` as befo
 from .admin import ProblemReportAdminForm
 from .fields import CategoryChoiceField, MultipleFileInput, PhotosField, ResidentTextField, parse_coordinate
 from .resident import ReportForm
-from .staff import staff_who_work_reports
+from .staff import StaffFilter, staff_who_work_reports
 
 __all__ = [
     "CategoryChoiceField",
@@ -15,6 +15,7 @@ __all__ = [
     "ProblemReportAdminForm",
     "ReportForm",
     "ResidentTextField",
+    "StaffFilter",
     "parse_coordinate",
     "staff_who_work_reports",
 ]

@@ -1,7 +1,9 @@
 """The moderators' edit form for a report in the Wagtail admin."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
@@ -9,6 +11,7 @@ from wagtail.models import Locale
 from home.spreadsheet import clean_typed_text
 
 from ..models import ProblemCategory, Status
+from ..models.reports import person_name
 from ..services import change_status
 from .staff import staff_who_work_reports
 
@@ -29,12 +32,28 @@ class ProblemReportAdminForm(WagtailAdminModelForm):
         self.initial_answer = self.instance.public_answer
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = staff_who_work_reports()
+            self.fields["assignee"].label_from_instance = person_name
         if "category" in self.fields:
             self.fields["category"].queryset = ProblemCategory.objects.filter(locale=Locale.get_default())
         if "duplicate_of" in self.fields:
             self.fields["duplicate_of"].queryset = self.fields["duplicate_of"].queryset.exclude(
                 pk=self.instance.pk
             )
+
+    def clean_due_date(self):
+        due_date = self.cleaned_data.get("due_date")
+        today = timezone.localdate()
+        # An unchanged date may be past (the report is overdue); a new one may not.
+        if due_date and due_date != self.instance.due_date and due_date < today:
+            raise ValidationError(
+                _(
+                    "Срок ответа нельзя перенести в прошлое: сегодня %(today)s. "
+                    "Укажите сегодняшнюю или более позднюю дату."
+                ),
+                code="past",
+                params={"today": today.strftime("%d.%m.%Y")},
+            )
+        return due_date
 
     def clean(self):
         cleaned = super().clean()

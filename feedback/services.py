@@ -116,3 +116,52 @@ def notify_resident_of_update(report):
     context = {"report": report, "status_url": report.get_status_url()}
     subject, body = render_email("status", context, report.language)
     return queue_notification(report, Notification.Kind.STATUS, [report.email], subject, body)
+
+
+def change_status(report, status, *, by, public_answer=None, comment="", previous=None):
+    """Change a report's status and/or its public answer: the one way to do it, from any path.
+
+    The admin form, bulk actions and the shell all call this. It records the change in the
+    history (who, from, to, comment), sets when the report was closed and answered, saves the
+    report (with any other edits the caller made to it) and queues one e-mail to the resident
+    (sent once the transaction commits) when the status or a non-empty answer changed.
+    Nothing changed: no history, no e-mail. ``public_answer=None`` keeps the answer as it is.
+
+    ``previous`` is the (status, answer) the change starts from; by default the ones stored,
+    read under a row lock so two moderators saving at once both get an honest history entry.
+    Returns the new StatusChange, or None when the status stayed the same.
+    """
+    if status == Status.DUPLICATE and report.duplicate_of_id is None:
+        raise ValueError("A duplicate needs duplicate_of: the report it repeats")
+    with transaction.atomic():
+        if previous is None:
+            previous = (
+                ProblemReport.objects.select_for_update()
+                .filter(pk=report.pk)
+                .values_list("status", "public_answer")
+                .get()
+            )
+        was_status, was_answer = previous
+        answer = (was_answer or "") if public_answer is None else public_answer
+        status_changed = status != was_status
+        answer_changed = answer.strip() != (was_answer or "").strip()
+        now = timezone.now()
+        report.status, report.public_answer = status, answer
+        if status_changed:
+            report.closed_at = now if report.is_closed else None
+        if answer_changed:
+            report.public_answer_at = now if answer.strip() else None
+        report.save()
+        change = None
+        if status_changed:
+            change = StatusChange.objects.create(
+                report=report,
+                changed_at=now,
+                changed_by=by,
+                from_status=was_status,
+                to_status=status,
+                comment=comment,
+            )
+        if status_changed or (answer_changed and answer.strip()):
+            notify_resident_of_update(report)
+    return change

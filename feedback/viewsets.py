@@ -4,19 +4,23 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import Column, StatusFlagColumn
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSetGroup
 
 from home.admin_tables import LocalDateColumn
 from home.spreadsheet import SafeSpreadsheetExportMixin
 from home.viewsets import PortalSnippetViewSet, TranslatableSnippetViewSet
 
-from .forms import ProblemReportAdminForm, staff_who_work_reports
+from .forms import ProblemReportAdminForm, StaffFilter, staff_who_work_reports
 from .models import ProblemCategory, ProblemReport, Status
 
 
@@ -54,7 +58,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
         label=_("Дата поступления"), widget=DateRangePickerWidget
     )
     overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
-    assignee = django_filters.ModelChoiceFilter(
+    assignee = StaffFilter(
         label=_("Ответственный"),
         queryset=lambda request: staff_who_work_reports(),
         null_label=_("Не назначен"),
@@ -133,12 +137,42 @@ class ReportInspectView(InspectView):
 
 
 class ReportIndexView(SafeSpreadsheetExportMixin, IndexView):
-    """The inbox listing; its CSV and XLSX downloads are safe to open in Excel (home/spreadsheet.py)."""
+    """The inbox listing; its CSV and XLSX downloads are safe to open in Excel (home/spreadsheet.py).
+
+    Its bulk actions are only those the user may take: Wagtail offers «Удалить» to everyone.
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bulk_action_buttons"] = permitted_bulk_action_buttons(self.request.user, self.model)
+        return context
+
+
+def permitted_bulk_action_buttons(user, model):
+    """The bulk action buttons of ``model``'s listing, leaving out actions the user has no right to."""
+    meta = model._meta
+    policy = policy_registry.get_by_type(model)
+    actions = sorted(
+        bulk_action_registry.get_bulk_actions_for_model(meta.app_label, meta.model_name),
+        key=lambda action: action.action_priority,
+    )
+    return [
+        ListingButton(
+            action.display_name,
+            reverse("wagtail_bulk_action", args=[meta.app_label, meta.model_name, action.action_type]),
+            attrs={"aria-label": action.aria_label, "data-bulk-action-button": ""},
+            priority=action.action_priority,
+            classname=" ".join(action.classes | {"bulk-action-btn"}),
+        )
+        for action in actions
+        if policy.user_has_permission(user, getattr(action, "required_permission", action.action_type))
+    ]
 
 
 class ProblemReportViewSet(PortalSnippetViewSet):
     model = ProblemReport
     index_view_class = ReportIndexView
+    index_template_name = "feedback/admin/report_index.html"
     icon = "warning"
     menu_label = _("Сообщения жителей")
     menu_name = "problem-reports"
@@ -156,8 +190,8 @@ class ProblemReportViewSet(PortalSnippetViewSet):
         Column("category", label=_("Категория")),
         "address",
         StatusColumn("status", label=_("Статус")),
-        Column("assignee", label=_("Ответственный")),
-        DueDateColumn("due_date", label=_("Срок ответа")),
+        Column("assignee", accessor="assignee_name", label=_("Ответственный")),
+        DueDateColumn("due_date", label=_("Срок ответа"), sort_key="due_date"),
     ]
     list_export = [
         "number",
@@ -168,7 +202,7 @@ class ProblemReportViewSet(PortalSnippetViewSet):
         "longitude",
         "description",
         "status_display",
-        "assignee",
+        "assignee_name",
         "due_date",
         "overdue_display",
         "public_answer",
@@ -183,7 +217,7 @@ class ProblemReportViewSet(PortalSnippetViewSet):
         "longitude": _("Долгота"),
         "description": _("Описание"),
         "status_display": _("Статус"),
-        "assignee": _("Ответственный"),
+        "assignee_name": _("Ответственный"),
         "due_date": _("Срок ответа"),
         "overdue_display": _("Просрочено"),
         "public_answer": _("Ответ жителю"),

@@ -5,7 +5,8 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .dashboard import ReportsSummaryPanel
+from .bulk_actions import ChangeStatusBulkAction
+from .dashboard import DeadlinesPanel, ReportsSummaryPanel
 from .models import ProblemReport
 from .views import report_photo
 from .viewsets import FeedbackViewSetGroup, report_permission_policy
@@ -13,6 +14,7 @@ from .viewsets import FeedbackViewSetGroup, report_permission_policy
 # Registered before the viewset so the inbox, its menu and its buttons all use it.
 register_permission_policy(ProblemReport, report_permission_policy, exact_class=True)
 register_snippet(FeedbackViewSetGroup)
+hooks.register("register_bulk_action", ChangeStatusBulkAction)
 
 
 @hooks.register("register_admin_urls")
@@ -24,6 +26,9 @@ def register_report_photo_url():
 def add_reports_panel(request, panels):
     if report_permission_policy.user_has_permission(request.user, "view"):
         panels.insert(0, ReportsSummaryPanel())
+    # Deadlines are for those who answer reports.
+    if report_permission_policy.user_has_permission(request.user, "change"):
+        panels.insert(1, DeadlinesPanel())
 
 
 @hooks.register("insert_global_admin_css")

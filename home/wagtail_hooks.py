@@ -5,11 +5,13 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
 from home import caching, localize_guard
+from home.admin_menu import hide_unusable_menu_items
 from home.userbar import use_portal_content_checker
 from home.viewsets import FooterContactsViewSet
 
 register_snippet(FooterContactsViewSet)
 hooks.register("construct_wagtail_userbar", use_portal_content_checker)
+hooks.register("construct_main_menu", hide_unusable_menu_items)
 # Before wagtail-localize's own hooks, which hand the edit views to its translation editor.
 hooks.register("before_edit_page", localize_guard.before_edit, order=-10)
 hooks.register("before_edit_snippet", localize_guard.before_edit, order=-10)

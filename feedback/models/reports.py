@@ -57,6 +57,13 @@ def photo_path(instance, filename):
     return f"report-photos/{today:%Y/%m}/{uuid.uuid4().hex}.jpg"
 
 
+def person_name(user):
+    """How staff are named to each other: «Мария Петрова», or the login when no name is filled in."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
 def new_token():
     return secrets.token_urlsafe(32)
 
@@ -201,7 +208,8 @@ class ProblemReport(models.Model):
 
     class Meta:
         verbose_name = _("сообщение о проблеме")
-        verbose_name_plural = _("сообщения о проблемах")
+        # The inbox's title, as the menu and the moderators' guide name it.
+        verbose_name_plural = _("сообщения жителей")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="feedback_report_unique_year_sequence"),
@@ -239,6 +247,9 @@ class ProblemReport(models.Model):
 
     def status_display(self):
         return self.get_status_display()
+
+    def assignee_name(self):
+        return person_name(self.assignee)
 
     def overdue_display(self):
         return _("да") if self.is_overdue else _("нет")
@@ -307,6 +318,9 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.from_status} → {self.to_status}"
+
+    def changed_by_name(self):
+        return person_name(self.changed_by)
 
 
 class Notification(models.Model):

@@ -1,7 +1,6 @@
-"""The resident's report form and the moderators' edit form for a report."""
+"""The resident's report form on the «Решаем вместе» page."""
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -9,99 +8,20 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
 from home.i18n import in_source_language
-from home.spreadsheet import CONTROL_CHARACTERS, clean_typed_text
 
-from .models import ProblemCategory, Status, StatusChange
-from .models.categories import translations_by_key
-from .photos import ACCEPT_ATTRIBUTE, check_photo, process_photo
+from ..models import ProblemCategory
+from ..photos import ACCEPT_ATTRIBUTE, process_photo
+from .fields import CategoryChoiceField, MultipleFileInput, PhotosField, ResidentTextField, parse_coordinate
 
 PHONE_CHARACTERS = re.compile(r"[\s()\-.]")
 # ASCII digits only: str.isdigit() also takes superscripts and other scripts' digits.
 PHONE_DIGITS = re.compile(r"[0-9]{10,15}")
-
-
-class ResidentTextField(forms.CharField):
-    """Text a resident types, with control characters turned into spaces before it is checked."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return CONTROL_CHARACTERS.sub(" ", value).strip() if value else value
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one file input, checked from their size and headers; errors name the file.
-
-    Cleans to CheckedUpload objects: the pixels are decoded by ReportForm.clean, once every other
-    field is valid, so a form refused for another reason costs no image memory.
-    """
-
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        limit = settings.FEEDBACK_MAX_PHOTOS
-        if len(files) > limit:
-            raise ValidationError(
-                ngettext(
-                    "Можно приложить не больше %(limit)d фото, а выбрано %(count)d. Оставьте самые важные.",
-                    "Можно приложить не больше %(limit)d фото, а выбрано %(count)d. Оставьте самые важные.",
-                    limit,
-                )
-                % {"limit": limit, "count": len(files)},
-                code="too_many",
-            )
-        checked, errors = [], []
-        for upload in files:
-            try:
-                checked.append(check_photo(upload))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return checked
-
-
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        # The names in the visitor's language, read for every category at once.
-        if getattr(self, "_translations", (None,))[0] is not self.queryset:
-            self._translations = (self.queryset, translations_by_key(self.queryset))
-        localized = self._translations[1].get(obj.translation_key, obj)
-        if localized.description:
-            return format_html(
-                '{}<span class="form-text d-block">{}</span>', localized.name, localized.description
-            )
-        return localized.name
-
-
-def parse_coordinate(value, low, high, message):
-    value = (value or "").strip().replace(",", ".")
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValidationError(message, code="invalid") from None
-    if not number.is_finite() or not low <= number <= high:
-        raise ValidationError(message, code="out_of_range")
-    return number.quantize(Decimal("0.000001"))
 
 
 class ReportForm(forms.Form):
@@ -353,87 +273,3 @@ class ReportForm(forms.Form):
     @property
     def is_bot(self):
         return bool(self.data.get("website"))
-
-
-def staff_who_work_reports():
-    """Users a report can be assigned to: «Модераторы обращений» and superusers."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True) | Q(groups__permissions__codename="change_problemreport"), is_active=True
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-class ProblemReportAdminForm(WagtailAdminModelForm):
-    """The moderators' form: records every status change and tells the resident about it."""
-
-    status_comment = forms.CharField(
-        label=_("Комментарий к смене статуса"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Для коллег: почему изменили статус. Попадёт в историю, житель его не увидит."),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial_status = self.instance.status
-        self.initial_answer = self.instance.public_answer
-        if "assignee" in self.fields:
-            self.fields["assignee"].queryset = staff_who_work_reports()
-        if "category" in self.fields:
-            self.fields["category"].queryset = ProblemCategory.objects.filter(locale=Locale.get_default())
-        if "duplicate_of" in self.fields:
-            self.fields["duplicate_of"].queryset = self.fields["duplicate_of"].queryset.exclude(
-                pk=self.instance.pk
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        # Every text staff write here (answer, note, comment): what Word pastes in must not reach the
-        # resident's e-mail or break the XLSX export.
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = clean_typed_text(value)
-        if cleaned.get("status") == Status.DUPLICATE and not cleaned.get("duplicate_of"):
-            self.add_error("duplicate_of", _("Для статуса «закрыто: дубликат» выберите исходное сообщение."))
-        if cleaned.get("duplicate_of") and cleaned.get("status") != Status.DUPLICATE:
-            self.add_error(
-                "duplicate_of",
-                _("Ссылка на исходное сообщение нужна только для статуса «закрыто: дубликат»."),
-            )
-        return cleaned
-
-    def save(self, commit=True):
-        from .services import notify_resident_of_update
-
-        report = super().save(commit=False)
-        status_changed = report.status != self.initial_status
-        answer_changed = report.public_answer.strip() != (self.initial_answer or "").strip()
-        now = timezone.now()
-        if answer_changed:
-            report.public_answer_at = now if report.public_answer.strip() else None
-        if status_changed:
-            report.closed_at = now if report.is_closed else None
-        if not commit:
-            return report
-        with transaction.atomic():
-            report.save()
-            self.save_m2m()
-            if status_changed:
-                StatusChange.objects.create(
-                    report=report,
-                    changed_at=now,
-                    changed_by=self.for_user,
-                    from_status=self.initial_status,
-                    to_status=report.status,
-                    comment=self.cleaned_data.get("status_comment", ""),
-                )
-            if status_changed or (answer_changed and report.public_answer.strip()):
-                notify_resident_of_update(report)
-        return report

@@ -9,7 +9,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Основное")
 
     def ready(self):
-# Django's idiom: connect signal handlers once the app registry is ready (models importable).
+        # Django's idiom: connect signal handlers once the app registry is ready (models importable).
         from . import caching, localize_sync, signals  # noqa: F401, PLC0415
 
         localize_sync.connect()

@@ -70,7 +70,9 @@ def must_be_locked(model, name):
 def test_every_field_is_declared_and_what_routes_or_binds_is_locked(model, monkeypatch):
     declared = {field.field_name: field for field in get_translatable_fields(model)}
     # What wagtail-localize would do on its own: every such field must be declared on purpose.
-    monkeypatch.delattr(model, "translatable_fields")
+    for klass in model.__mro__:  # declared on the model or on an abstract base it shares
+        if "translatable_fields" in vars(klass):
+            monkeypatch.delattr(klass, "translatable_fields")
     defaults = {field.field_name for field in get_translatable_fields(model)}
     page_internals = (
         {field.field_name for field in get_translatable_fields(Page)} if issubclass(model, Page) else set()

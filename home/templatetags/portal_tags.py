@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from home import caching
 from home.i18n import in_source_language, text_language
+from home.models.base import parent_of
 from home.navigation import get_language_versions, get_site_chrome
 
 register = template.Library()
@@ -127,14 +128,13 @@ def breadcrumbs(context):
 def sections_above(page):
     """The page's ancestors below the home page, top first.
 
-    Routing leaves each page its parent (`_cached_parent_obj`), so walking up costs no query;
-    a page reached otherwise (a preview) asks the database once.
+    Routing leaves each page its parent (Wagtail's get_parent() and home.models.base.parent_of
+    give it back), so walking up costs no query; a page reached otherwise (a preview) asks the
+    database once per level.
     """
     ancestors, current = [], page
     while current.depth > 3:
-        if getattr(current, "_cached_parent_obj", None) is None:
-            return list(page.get_ancestors().filter(depth__gt=2))
-        current = current.get_parent()
+        current = parent_of(current)
         ancestors.append(current)
     return ancestors[::-1]
 

@@ -18,7 +18,7 @@ from home import caching
 from home.blocks import BodyBlock
 from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
-from home.models.base import SpecificChildRouteMixin
+from home.models.base import SpecificChildRouteMixin, parent_of
 from news.feeds import NewsFeed
 from news.listings import news_listing
 
@@ -247,7 +247,7 @@ class NewsPage(BasePage):
             filter(None, (rubrics.get(rubric.pk) for rubric in self.rubrics.all())),
             key=lambda rubric: (rubric.sort_order, rubric.name),
         )
-        context["index_page"] = self.get_parent().specific
+        context["index_page"] = parent_of(self).specific
         context["page_full_url"] = request.build_absolute_uri(self.get_url(request))
         context["og_locale"] = {"ru": "ru_RU", "en": "en_GB", "udm": "udm_RU"}.get(
             self.locale.language_code, "ru_RU"

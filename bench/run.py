@@ -814,6 +814,27 @@ def busy_machine_warning(machine):
     ]
 
 
+# How to find what a page spends its time on; written into every report (`make bench` rewrites the file).
+PROFILE_SECTION = [
+    "## Профиль одной страницы: `make profile`",
+    "",
+    "`make profile URL=/ru/news/` (bench/page_profile.py) показывает, на что уходит время одной "
+    "страницы: запускает её в одном процессе через django.test.Client с настройками production "
+    "(DEBUG выключен, шаблоны кэшируются, статика по манифесту, кэш Redis) на базе замера "
+    "(`BENCH_DATABASE_URL`, по умолчанию `glazov_bench`; сначала один раз `make bench`), кэш "
+    "страниц выключен. Печатает время запроса и число и время запросов SQL сразу после очистки "
+    "кэша (холодный) и медиану обычных повторов, затем профиль cProfile: самые дорогие функции "
+    "по общему времени и отдельно — код портала (home/, news/, feedback/, site_glazov/).",
+    "",
+    "- Несколько страниц сразу и только таблица времени: "
+    '`make profile URL="/ru/ /ru/news/" PROFILE_ARGS=--summary`.',
+    "- Каждый запрос SQL с его временем (для `EXPLAIN ANALYZE`): `PROFILE_ARGS=--sql`.",
+    "- С кэшем страниц, как в production по умолчанию: `PROFILE_ARGS=--cached`.",
+    "- Время под профилировщиком в 1,5–2 раза больше настоящего: сравнивайте доли, а время "
+    "страницы берите из таблицы, она измерена без него.",
+]
+
+
 def report(record):
     """docs/performance.md: the figures of one run, with enough of the setting to judge them."""
     settings, machine = record["settings"], record["machine"]
@@ -871,6 +892,8 @@ def report(record):
         "## Главная страница: объём передачи",
         "",
         *transfer_lines(record),
+        "",
+        *PROFILE_SECTION,
         "",
     ]
     return "\n".join(lines)

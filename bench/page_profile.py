@@ -59,6 +59,15 @@ def setup_django():
     import django
 
     django.setup()
+    from django.db import OperationalError, connection
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        raise SystemExit(
+            f"Нет базы замера ({os.environ['DATABASE_URL']}): сначала `make bench`, он её создаёт, "
+            f"или укажите готовую в BENCH_DATABASE_URL.\n{error}"
+        ) from error
     if not (STATIC_ROOT / "staticfiles.json").exists():
         from django.core.management import call_command
 

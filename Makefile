@@ -113,6 +113,11 @@ bench-deps: ## Install Debian's wrk and gettext when missing (as root), for the 
 bench: bench-deps messages ## Benchmark production (gunicorn, PostgreSQL, Redis) with wrk; writes docs/performance.md
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+URL ?= /ru/
+.PHONY: profile
+profile: messages ## Profile one page in-process (cProfile, production settings, cold and warm): make profile URL=/ru/news/
+	$(BIN)/python bench/page_profile.py $(URL) $(PROFILE_ARGS)
+
 # Lighthouse for `make lighthouse`, pinned in tools/lighthouse/package-lock.json (puppeteer-core: no browser download).
 LIGHTHOUSE := tools/lighthouse/node_modules/lighthouse/cli/index.js
 $(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json

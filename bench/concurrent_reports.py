@@ -56,7 +56,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import PROXY_HEADERS, RESULTS, gunicorn  # noqa: E402
+from bench.common import PROXY_HEADERS, RESULTS  # noqa: E402
+from bench.server import gunicorn  # noqa: E402
 
 SCRATCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/glazov_bench_reports"
 STATIC_ROOT = RESULTS / "reports-static"

@@ -23,20 +23,9 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (
-    LIGHTHOUSE_MARKERS,
-    PROXY_HEADERS,
-    REPORT,
-    RESULTS,
-    ROOT,
-    Config,
-    flush_redis,
-    gunicorn,
-    manage,
-    phase,
-    prepare_database,
-    production_env,
-)
+from bench.common import PROXY_HEADERS, REPORT, RESULTS, ROOT, Config, phase
+from bench.report import LIGHTHOUSE_MARKERS
+from bench.server import flush_redis, gunicorn, manage, prepare_database, production_env
 
 LIGHTHOUSE = ROOT / "tools" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = "/usr/bin/chromium"

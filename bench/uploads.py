@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import REPORT, RESULTS  # noqa: E402
 from bench.concurrent_reports import (  # noqa: E402
     SetupError,
     collect_static,
@@ -59,7 +60,7 @@ from bench.concurrent_reports import (  # noqa: E402
     request,
     server_env,
 )
-from bench.run import REPORT, RESULTS, free_port, stop, wait_until_ready  # noqa: E402
+from bench.server import free_port, stop, wait_until_ready  # noqa: E402
 
 SCRATCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/glazov_bench_uploads"
 IMAGES = RESULTS / "upload-images"

@@ -54,9 +54,9 @@ def query_prefix(params):
 
 
 def with_listing_images(news):
-    """News with their main image and its listing rendition fetched in one query each."""
-    images = get_image_model().objects.prefetch_renditions(LISTING_RENDITION)
-    return news.prefetch_related(Prefetch("image", queryset=images))
+    """News with their main image (joined) and its listing rendition (one more query for the list)."""
+    renditions = get_image_model().get_rendition_model().objects.filter(filter_spec=LISTING_RENDITION)
+    return news.select_related("image").prefetch_related(Prefetch("image__renditions", queryset=renditions))
 
 
 def news_archive(news):

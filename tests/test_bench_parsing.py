@@ -1,4 +1,4 @@
-"""The benchmark's arithmetic (bench/run.py): reading wrk's output and weighing the home page.
+"""The benchmark's arithmetic (bench/wrk.py, weigh.py, report.py): wrk's output, the home page's weight.
 
 The benchmark itself runs with `make bench`, never here; these tests check only that the
 figures it reports are read and added up correctly.
@@ -7,18 +7,10 @@ figures it reports are read and added up correctly.
 import pytest
 from django.conf import settings
 
-from bench.run import (
-    TARGETS,
-    Transfer,
-    css_fonts,
-    duration_ms,
-    font_is_used,
-    home_transfer_totals,
-    page_assets,
-    parse_wrk,
-    unicode_ranges,
-    verdict_rows,
-)
+from bench.common import TARGETS
+from bench.report import verdict_rows
+from bench.weigh import Transfer, css_fonts, font_is_used, home_transfer_totals, page_assets, unicode_ranges
+from bench.wrk import duration_ms, parse_wrk
 
 # Printed by Debian's wrk 4.1.0 (`wrk --latency`) against a small file.
 WRK_OK = """Running 1s test @ http://127.0.0.1:18923/index.html

@@ -73,6 +73,20 @@ def copies(page):
     }
 
 
+def test_every_copy_of_a_page_in_a_private_section_finds_its_restriction_in_one_query(
+    django_assert_num_queries,
+):
+    with on_commit():
+        source = news_in_state("private parent")
+    restriction = PageViewRestriction.objects.get(page=source.get_parent())
+    for language, copy in copies(source).items():
+        copy = copy.specific
+        # One query however deep the page and whatever its copies point to (it was two and more).
+        with django_assert_num_queries(1):
+            found = list(copy.get_view_restrictions())
+        assert found == [restriction], language
+
+
 @pytest.mark.parametrize("state", STATES)
 def test_the_copies_of_a_hidden_news_item_are_hidden_too(client, state):
     with on_commit():

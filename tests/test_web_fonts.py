@@ -20,7 +20,7 @@ from django.contrib.staticfiles import finders
 from fontTools.ttLib import TTFont
 from wagtail.models import Page
 
-from bench.run import FONT_FACE, css_fonts, font_is_used, page_assets
+from bench.weigh import FONT_FACE, css_fonts, font_is_used, page_assets
 
 pytestmark = pytest.mark.django_db
 

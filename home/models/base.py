@@ -1,6 +1,7 @@
 """The abstract page every portal page type builds on."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.admin.widgets import SlugInput
@@ -52,6 +53,11 @@ BASE_PAGE_TRANSLATABLE_FIELDS = [
     TranslatableField("listing_summary"),
     SynchronizedField("listing_image"),
 ]
+
+
+# Wagtail copies a copy as an alias of the copy, so chains exist (a Russian page, its English
+# alias, a Udmurt alias of that); longer ones are not made by the admin.
+ALIAS_CHAIN_DEPTH = 3
 
 
 def alias_chain_ids(page):
@@ -170,15 +176,15 @@ class BasePage(Page):
         Wagtail resolves an alias (and an alias among the ancestors) to its source page, but not to
         the source's own ancestors: the copy of a page in a private Russian section was public.
         """
-        pages = [self, *self.get_ancestors().only("path", "alias_of")]
-        paths = {page.path for page in pages}
-        source_ids = {page.alias_of_id for page in pages if page.alias_of_id is not None}
-        while source_ids:  # an alias of an alias: rare, one query per step
-            sources = list(Page.objects.filter(pk__in=source_ids).only("path", "alias_of"))
-            paths.update(source.path for source in sources)
-            source_ids = {source.alias_of_id for source in sources if source.alias_of_id is not None}
-        prefixes = {path[:end] for path in paths for end in range(Page.steplen, len(path) + 1, Page.steplen)}
-        return PageViewRestriction.objects.filter(page__path__in=prefixes)
+        # The page and its ancestors are the prefixes of its path: no query needed to know them.
+        own = {self.path[:end] for end in range(Page.steplen, len(self.path) + 1, Page.steplen)}
+        # A restriction on a source (or its ancestors) of the page or of an ancestor, through a chain
+        # of aliases up to ALIAS_CHAIN_DEPTH long; all inside the one query for the restrictions.
+        through_sources = Q()
+        for depth in range(1, ALIAS_CHAIN_DEPTH + 1):
+            under_source = {"__".join(["alias_of"] * depth) + "__path__startswith": OuterRef("page__path")}
+            through_sources |= Exists(Page.objects.filter(path__in=own, **under_source))
+        return PageViewRestriction.objects.filter(Q(page__path__in=own) | through_sources)
 
     @property
     def untranslated_original(self):

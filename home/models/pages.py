@@ -12,7 +12,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.blocks import BodyBlock
-from home.i18n import localized_pages, public, with_text_language
+from home.i18n import localized_pages_by_id, public, with_text_language
 
 from .base import BASE_PAGE_TRANSLATABLE_FIELDS, BasePage
 
@@ -99,12 +99,9 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        links = list(self.featured_links.select_related("link_page"))
-        targets = [link.link_page for link in links]
-        if self.problem_cta_page_id:
-            targets.append(self.problem_cta_page)
-        # Chosen pages in the visitor's language, in one query rather than two per link.
-        localized = localized_pages(targets)
+        links = list(self.featured_links.all())
+        # Chosen pages (the links' and the button's) in the visitor's language, in one query.
+        localized = localized_pages_by_id([*(link.link_page_id for link in links), self.problem_cta_page_id])
         context["featured_links"] = []
         for link in links:
             target = localized[link.link_page_id]

@@ -59,7 +59,9 @@ def content_image(context, image, filter_spec, alt=None, href=None, **attrs):
         return ""
     text = image_alt(image, alt)
     if _mode(context).images:
-        rendition = image.get_rendition(filter_spec)
+        # get_renditions, unlike get_rendition, writes nothing back to the cache for a rendition the
+        # listing prefetched: get_rendition costs a Redis round trip per image on every render.
+        rendition = next(iter(image.get_renditions(filter_spec).values()))
         html = rendition.img_tag({**attrs, "alt": text})
     elif text:
         html = format_html('<span class="image-off">{}</span>', _("Изображение: %(alt)s") % {"alt": text})

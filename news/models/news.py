@@ -212,6 +212,8 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = _("новость")
         verbose_name_plural = _("новости")
+        # Listings read the newest first: with it the home page's latest news read 4 rows, not 1,000.
+        indexes = [models.Index(fields=["-date", "-page_ptr"], name="news_newest_first")]
 
     def save(self, *args, **kwargs):
         # Search results and generic listings read these BasePage fields.

@@ -104,22 +104,6 @@ def visible_to_everyone(queryset):
     return public(queryset.live()).filter(locale__language_code__in=languages)
 
 
-def localized_pages(pages):
-    """Map each page's id to its live version in the visitor's language, else to the page itself.
-
-    Wagtail's `page.localized` answers the same question with two queries per page.
-    """
-    pages = [page for page in pages if page is not None]
-    translations = {
-        page.translation_key: page
-        for page in with_text_language(Page.objects.live()).filter(
-            translation_key__in={page.translation_key for page in pages},
-            locale__language_code=get_language(),
-        )
-    }
-    return {page.pk: translations.get(page.translation_key, page) for page in pages}
-
-
 def localized_pages_by_id(page_ids):
     """Map each id to that page's live version in the visitor's language, else to the page itself.
 
@@ -139,6 +123,8 @@ def localized_pages_by_id(page_ids):
         row.translation_key: row for row in rows if row.locale.language_code == language and row.live
     }
     originals = {row.pk: row for row in rows if row.pk in page_ids}
+    # The page shows these (a title, a link): their changes make it stale (home.caching).
+    caching.depends_on(*(f"page:{page.translation_key}" for page in originals.values()))
     return {pk: translations.get(page.translation_key, page) for pk, page in originals.items()}
 
 

@@ -247,16 +247,24 @@ def retry_failed_markers():
         _write_marker(name)
 
 
-def changed(*names):
-    """Mark namespaces as changed: now, and again when the transaction commits.
+def after_commit(callback):
+    """Run ``callback`` when the transaction commits (at once outside one).
 
-    The second mark catches an entry rebuilt meanwhile from the old, still committed data (its
-    building started after the first mark). Stale pages are still served while they are
-    rebuilt, so the two marks cost at most two renders of each page they make stale.
+    The test suite's transactions never commit: tests/conftest.py runs it at once there.
+    """
+    transaction.on_commit(callback)
+
+
+def changed(*names):
+    """Mark namespaces as changed when the transaction commits (at once outside one).
+
+    Not before: until the commit every request still reads the old data, so an entry rebuilt
+    meanwhile would be as old as the one it replaced. An entry whose building started before
+    the mark (from data read before the commit) is stale after it; one that started later read
+    the new data. So each change costs one render of each page it makes stale.
     """
     names = tuple(dict.fromkeys(names))
-    write_now(*names)
-    transaction.on_commit(lambda: write_now(*names))
+    after_commit(lambda: write_now(*names))
 
 
 def write_now(*names):

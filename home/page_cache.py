@@ -66,7 +66,7 @@ CSP_HEADERS = ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
 
 
 def purge_page_cache(**kwargs):
-    """Stop serving every cached page at once (and again when the transaction commits)."""
+    """Stop serving every cached page when the transaction commits (at once outside one)."""
     caching.changed(caching.ALL)
 
 

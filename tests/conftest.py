@@ -163,6 +163,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _changes_marked_at_once(monkeypatch):
+    """A test runs in a transaction that is rolled back, never committed: the cache's changes,
+    marked on commit in production (home.caching.after_commit), are marked at once here, where
+    the test's own call stands for the commit. tests/test_cache_design.py checks the real order."""
+    from home import caching
+
+    monkeypatch.setattr(caching, "after_commit", lambda callback: callback())
+
+
+@pytest.fixture(autouse=True)
 def _source_language():
     """Each test starts in Russian: a request to /en/ leaves English active in the thread."""
     from django.conf import settings

@@ -200,6 +200,22 @@ def test_a_stale_page_that_can_no_longer_be_cached_is_dropped(client, monkeypatc
     assert cache.get(entry_key_of(page.url)) is None
 
 
+def test_a_change_is_marked_when_its_transaction_commits_not_before(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    monkeypatch.setattr(caching, "after_commit", transaction.on_commit)
+    item = news_item()
+    warm(client, "/ru/news/")
+    with django_capture_on_commit_callbacks(execute=True):
+        republish(item, "Мост откроют в мае")
+        # Until the commit everyone still reads the old data: the old page is still the right one.
+        assert state(client.get("/ru/news/")) == "HIT"
+    response = client.get("/ru/news/")
+    assert (state(response), "Мост откроют в мае" in response.text) == ("MISS", True)
+
+
 def test_small_caches_are_rebuilt_when_what_they_show_changes():
     built = []
     caching.cached("test:value", lambda: built.append(1) or len(built))

@@ -335,14 +335,25 @@ class PageCacheMiddleware:
         locked = False
         if entry is not None:
             state = caching.state(entry, changed_at)
+            if state == caching.STALE and not from_shared:
+                # This worker's copy is out of date; another worker may have rendered the page
+                # again since, and then it is in the shared cache.
+                entry, state = self._newer_shared(key, entry, state)
             if state == caching.FRESH:
-                if from_shared and self.trust_seconds:
+                if self.trust_seconds:
                     local_pages.put(key, entry)
                 return _from_entry(entry)
             if state == caching.STALE:
                 locked = cache.add(lock_key(key), 1, LOCK_SECONDS)
                 if not locked:  # another worker is rendering it: serve what it showed until now
                     return _from_entry(entry, STALE)
+                # The worker that held the lock until a moment ago may have stored it.
+                entry, state = self._newer_shared(key, entry, state)
+                if state == caching.FRESH:
+                    cache.delete(lock_key(key))
+                    if self.trust_seconds:
+                        local_pages.put(key, entry)
+                    return _from_entry(entry)
             else:
                 local_pages.discard(key)
         try:
@@ -350,6 +361,16 @@ class PageCacheMiddleware:
         finally:
             if locked:
                 cache.delete(lock_key(key))
+
+    def _newer_shared(self, key, entry, state):
+        """The shared cache's entry under ``key`` and its state, if it was rendered after ``entry``."""
+        shared = cache.get(key)
+        if shared is None or shared.get("started_at", 0) <= entry["started_at"]:
+            return entry, state
+        changed_at = caching.markers.read(caching.entry_namespaces(shared), self.trust_seconds)
+        if changed_at is None:
+            return entry, state
+        return shared, caching.state(shared, changed_at)
 
     def _render(self, request, language, key=None, *, replaces_entry=False, learn_parameters=False):
         """Render the page and store it under ``key`` (for GET). With learn_parameters, the key is

@@ -159,6 +159,23 @@ def test_a_stale_page_is_served_while_another_worker_renders_it(client):
     assert state(client.get("/ru/news/")) == "HIT"
 
 
+def test_a_worker_whose_own_copy_is_old_takes_the_one_another_worker_rendered(client, monkeypatch):
+    page = publish(InfoPageFactory(parent=home_page(), title="Транспорт", slug="transport"))
+    warm(client, page.url)
+    warm(client, page.url)  # now also in this worker's memory
+    key = entry_key_of(page.url)
+    old = page_cache.local_pages.get(key, 300)
+    assert old is not None
+    republish(page, "Автобусы")
+    assert state(client.get(page.url)) == "MISS"  # rendered again once: by "another worker"
+    page_cache.local_pages.put(key, old)  # this worker still has the old copy in its memory
+    renders = []
+    original = InfoPage.get_context
+    monkeypatch.setattr(InfoPage, "get_context", lambda *a, **k: renders.append(1) or original(*a, **k))
+    response = client.get(page.url)
+    assert (state(response), "Автобусы" in response.text, renders) == ("HIT", True, [])
+
+
 def test_the_worker_that_renders_a_stale_page_holds_the_lock_while_it_renders(client, monkeypatch):
     page = publish(InfoPageFactory(parent=home_page(), title="Транспорт", slug="transport"))
     warm(client, page.url)

@@ -31,7 +31,7 @@ import time
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from wagtail.documents.models import AbstractDocument
 from wagtail.images.models import AbstractImage
 from wagtail.models import Page
@@ -43,9 +43,9 @@ ALL = "all"
 SITE = "site"
 NEWS = "news"
 DECISIONS = "decisions"
-# Every publish changes at least one of these (see changes_for_publish), so an entry that depends
-# on them all is refreshed by any publish.
-DEFAULT_NAMESPACES = (SITE, NEWS, DECISIONS)
+# Changed by every publish (see changes_for_publish): what names nothing depends on it.
+PUBLISHED = "published"
+DEFAULT_NAMESPACES = (SITE, NEWS, DECISIONS, PUBLISHED)
 MARKER_PREFIX = "glazov:changed:"
 # The markers a page-cache lookup reads with the entry, in the same round trip.
 COMMON_NAMESPACES = (ALL, *DEFAULT_NAMESPACES)
@@ -179,6 +179,11 @@ class collecting:
 
     def __exit__(self, *exc):
         _collected.reset(self._token)
+
+
+def shows_pages(pages):
+    """Say that what is being built shows these pages (a listing's items): their changes make it stale."""
+    depends_on(*(page_namespace(page) for page in pages))
 
 
 def dependencies(names):
@@ -356,15 +361,18 @@ def _is_page(model):
 def changes_for_publish(page):
     """What publishing ``page`` (any language) makes stale.
 
-    News and decisions, the pages published every day, make stale only the page, the listings of
-    their kind and the pages linked to them; any other page (a section, an information page, the
+    News and decisions, the pages published every day, make stale only the page, the pages that
+    show it (listings name the items they show) and the pages linked to it; the listings of their
+    kind as a whole only when the news item may enter, leave or move in them (news:
+    ``listing_may_change``; decisions always). Any other page (a section, an information page, the
     home page) can appear in menus and lists anywhere, so it makes the whole site stale.
     """
     page = page.specific
     label = _label(type(page))
-    names = [page_namespace(page)]
+    names = [page_namespace(page), PUBLISHED]
     if label == "news.newspage":
-        names.append(NEWS)
+        if getattr(page, "cache_listing_may_change", True):
+            names.append(NEWS)
     elif label == "news.decisionpage":
         names.append(DECISIONS)
     else:
@@ -399,6 +407,20 @@ def linked_translation_keys(page):
         keys.update(through.objects.filter(**same_key).values_list(f"{source}__translation_key", flat=True))
     keys.discard(page.translation_key)
     return keys
+
+
+def note_listing_changes(sender, instance, raw=False, **kwargs):
+    """Before a news item is saved (on publish): may it enter, leave or move in the listings?
+
+    It may when it was not live, or its date changed; its rubrics are links (on_link_changed).
+    Its other fields show only where it is shown, which those pages say (shows_pages).
+    """
+    if raw or instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values("live", "date").first()
+    instance.cache_listing_may_change = (
+        before is None or not before["live"] or before["date"] != instance.date
+    )
 
 
 def on_page_published(sender, instance, **kwargs):
@@ -440,9 +462,16 @@ def on_link_changed(sender, instance, action, pk_set=None, model=None, **kwargs)
         return
     if action not in ("post_add", "post_remove") or not pk_set:
         return
+    if sender is _rubrics_through():  # a news item enters or leaves a rubric's listing
+        changed(NEWS)
+        return
     targets = model.objects.filter(pk__in=pk_set).values_list("translation_key", flat=True)
     keys = {getattr(instance, "translation_key", None), *targets} - {None}
     changed(*(f"page:{key}" for key in sorted(keys)))
+
+
+def _rubrics_through():
+    return apps.get_model("news.newspage")._meta.get_field("rubrics").remote_field.through
 
 
 def connect():
@@ -452,6 +481,10 @@ def connect():
     post_page_move.connect(on_page_gone, dispatch_uid="glazov_cache_move")
     post_save.connect(on_save, dispatch_uid="glazov_cache_save")
     post_delete.connect(on_delete, dispatch_uid="glazov_cache_delete")
+    pre_save.connect(
+        note_listing_changes, sender=apps.get_model("news.newspage"), dispatch_uid="glazov_cache_news"
+    )
+    m2m_changed.connect(on_link_changed, sender=_rubrics_through(), dispatch_uid="glazov_cache_rubrics")
     for label, field_name in PAGE_LINKS:
         through = apps.get_model(label)._meta.get_field(field_name).remote_field.through
         uid = f"glazov_cache_{label}_{field_name}"

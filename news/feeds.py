@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from home import caching
 from news.listings import absolute_url
 from news.models.snippets import Rubric, localized_snippets
 
@@ -51,7 +52,9 @@ class NewsFeed(Feed):
         news = self.index_page.news()
         if rubric:
             news = news.filter(rubrics__slug=rubric.slug)
-        return list(news[:FEED_ITEMS])
+        items = list(news[:FEED_ITEMS])
+        caching.shows_pages(items)
+        return items
 
     def item_title(self, item):
         return item.title

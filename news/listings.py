@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
+from home import caching
 from home.i18n import visible_to_everyone
 from home.page_cache import uses_query_parameters
 from home.spreadsheet import csv_response
@@ -103,6 +104,7 @@ def news_listing(request, index_page):
         news = news.filter(date__month=month)
     paginator, page = paginate(request, with_listing_images(news), NEWS_PER_PAGE)
     items = list(page.object_list)
+    caching.shows_pages(items)
     attach_rubrics(items)
     filters = {"rubric": rubric.slug if rubric else "", "year": year, "month": month}
     context = index_page.get_context(request)

@@ -316,7 +316,8 @@ def test_publishing_any_other_page_refreshes_the_whole_site():
     page = InfoPageFactory(parent=home_page(), title="Транспорт", slug="transport")
     assert caching.SITE in caching.changes_for_publish(page)
     item = NewsPageFactory(parent=news_index(), title="Ремонт", slug="remont")
-    assert caching.changes_for_publish(item)[:2] == [caching.page_namespace(item), caching.NEWS]
+    names = caching.changes_for_publish(item)  # a new item: it enters the listings
+    assert names[0] == caching.page_namespace(item) and caching.NEWS in names
     act = DecisionPageFactory(
         parent=decision_registry(), number="№ 1", date_adopted=datetime.date(2026, 1, 1)
     )
@@ -365,3 +366,45 @@ def test_no_ad_hoc_request_attributes_and_no_private_wagtail_attributes():
             if pattern in text:
                 offenders.append(f"{path.relative_to(root)}: {pattern}")
     assert offenders == []
+
+
+def test_republishing_a_news_item_refreshes_only_the_pages_that_show_it(client):
+    from django.core.management import call_command
+
+    call_command("generate_content", news=25, decisions=2, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    newest = NewsPage.objects.filter(locale__language_code="ru", live=True).order_by("-date", "-pk").first()
+    warm(client, "/ru/news/", "/ru/news/?page=2", "/ru/")
+    republish(newest, "Свежий заголовок")
+    # The first page and the home page show it; the second page does not, and keeps its copy.
+    for url in ("/ru/news/", "/ru/"):
+        response = client.get(url)
+        assert (state(response), "Свежий заголовок" in response.text) == ("MISS", True), url
+    assert state(client.get("/ru/news/?page=2")) == "HIT"
+
+
+def test_a_news_item_that_moves_in_the_listings_refreshes_them_all(client):
+    from django.core.management import call_command
+
+    call_command("generate_content", news=25, decisions=2, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    oldest = NewsPage.objects.filter(locale__language_code="ru", live=True).order_by("date", "pk").first()
+    warm(client, "/ru/news/", "/ru/news/?page=2")
+    oldest = NewsPage.objects.get(pk=oldest.pk)
+    oldest.date = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    oldest.title = "Перенесённая новость"
+    publish(oldest)
+    assert "Перенесённая новость" in client.get("/ru/news/").text
+    assert state(client.get("/ru/news/?page=2")) == "MISS"
+
+
+def test_adding_a_rubric_to_a_news_item_refreshes_the_listings(client):
+    from news.models import Rubric
+
+    item = news_item()
+    rubric = Rubric.objects.filter(locale__language_code="ru").first()
+    url = f"/ru/news/?rubric={rubric.slug}"
+    warm(client, url)
+    item = NewsPage.objects.get(pk=item.pk)
+    item.rubrics.set([rubric])
+    publish(item)
+    response = client.get(url)
+    assert (state(response), item.title in response.text) == ("MISS", True)

@@ -49,6 +49,7 @@ def latest_news(context):
     items = []
     if index is not None and index.home_page_count:
         items = list(with_listing_images(index.news())[: index.home_page_count])
+        caching.shows_pages(items)
         attach_rubrics(items)
     return {
         "request": context["request"],

@@ -88,9 +88,8 @@ def hand_to_copies(sender, instance, raw=False, update_fields=None, **kwargs):
             through = field.remote_field.through
             source_column = field.m2m_field_name()
             target_column = field.m2m_reverse_field_name()
-            chosen = list(
-                through.objects.filter(**{source_column: instance.pk}).values_list(target_column, flat=True)
-            )
+            # A ParentalManyToManyField is written to the database after post_save: read what the page holds.
+            chosen = [item.pk for item in getattr(instance, field.name).all()]
             copy_ids = list(copies.values_list("pk", flat=True))
             through.objects.filter(**{f"{source_column}__in": copy_ids}).delete()
             through.objects.bulk_create(

@@ -1,13 +1,18 @@
-"""The registry's filter form: every filter is a GET parameter, so each result list has a URL."""
+"""The registry's filter form (every filter is a GET parameter, so each result list has a URL),
+and the admin form of pages that link to other pages."""
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from home.forms import PortalPageForm
 from home.i18n import in_source_language
 from home.search import search_terms
 from news.models.requisites import DecisionStatus, normalize_number
 from news.models.snippets import DecisionKind, localized_snippets
+from news.widgets import SourceLinksWidget
 
 SORT_CHOICES = [("date", _("по дате принятия, сначала новые")), ("number", _("по номеру"))]
 QUERY_MAX_LENGTH = 200
@@ -99,3 +104,25 @@ class DecisionFilterForm(forms.Form):
         return self.is_valid() and any(
             value not in (None, "") for name, value in self.cleaned_data.items() if name != "sort"
         )
+
+
+class SourceLinksPageForm(PortalPageForm):
+    """A news item's or a decision's form: links go to Russian items only, never to the page itself.
+
+    Links already stored stay valid as they are (even one made to a translation before this rule),
+    so saving a page never drops them; anything new comes from the chooser (news.choosers).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        exclude = self.instance.pk
+        for name, field in self.fields.items():
+            if not isinstance(field.widget, SourceLinksWidget):
+                continue
+            model = field.queryset.model
+            kept = [getattr(item, "pk", item) for item in self.initial.get(name) or []]
+            offered = model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+            if exclude:
+                offered = offered.exclude(translation_key=self.instance.translation_key)
+            field.queryset = model.objects.filter(Q(pk__in=offered.values("pk")) | Q(pk__in=kept))
+            field.widget.exclude_page = exclude

@@ -17,7 +17,9 @@ from home import caching
 from home.i18n import linked_pages, visible_to_everyone, with_text_language
 from home.models import BasePage
 from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
+from news.forms import SourceLinksPageForm
 from news.listings import decision_export_csv, decision_export_json, decision_registry
+from news.widgets import decision_links, news_links
 
 from .requisites import DecisionStatus, normalize_number, number_sort_key
 from .snippets import DecisionKind, localized_snippets
@@ -209,10 +211,15 @@ class DecisionPage(BasePage):
         FieldPanel("document"),
         FieldPanel("full_text"),
         MultiFieldPanel(
-            [FieldPanel("amends"), FieldPanel("repeals"), FieldPanel("related_news")],
+            [
+                FieldPanel("amends", widget=decision_links()),
+                FieldPanel("repeals", widget=decision_links()),
+                FieldPanel("related_news", widget=news_links()),
+            ],
             heading=_("Связи"),
         ),
     ]
+    base_form_class = SourceLinksPageForm
     translatable_fields = [
         *PAGE_TRANSLATABLE_FIELDS,
         TranslatableField("full_text"),
@@ -227,6 +234,10 @@ class DecisionPage(BasePage):
         SynchronizedField("lost_force_date", overridable=False),
         SynchronizedField("publication_date", overridable=False),
         SynchronizedField("document", overridable=False),
+        # Links point to Russian acts and news in every language (home/localize_sync.py keeps them equal).
+        SynchronizedField("amends", overridable=False),
+        SynchronizedField("repeals", overridable=False),
+        SynchronizedField("related_news", overridable=False),
         SynchronizedField("listing_image"),
     ]
 

@@ -20,7 +20,9 @@ from home.i18n import linked_pages, public, with_text_language
 from home.models import BasePage
 from home.models.base import SpecificChildRouteMixin, parent_of
 from news.feeds import NewsFeed
+from news.forms import SourceLinksPageForm
 from news.listings import news_listing
+from news.widgets import decision_links, news_links, rubric_links
 
 from .decisions import PAGE_TRANSLATABLE_FIELDS, DecisionPage
 from .snippets import Rubric, localized_snippets
@@ -185,16 +187,17 @@ class NewsPage(BasePage):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("rubrics"),
+                FieldPanel("rubrics", widget=rubric_links()),
                 FieldPanel("tags"),
-                FieldPanel("related_news"),
-                FieldPanel("related_decisions"),
+                FieldPanel("related_news", widget=news_links()),
+                FieldPanel("related_decisions", widget=decision_links()),
             ],
             heading=_("Рубрики и связи"),
         ),
     ]
     # The lead and the main image are what listings show, so the generic listing fields are hidden.
     promote_panels = [BasePage.promote_panels[0]]
+    base_form_class = SourceLinksPageForm
     translatable_fields = [
         *PAGE_TRANSLATABLE_FIELDS,
         TranslatableField("lead"),
@@ -207,6 +210,10 @@ class NewsPage(BasePage):
         SynchronizedField("image"),
         SynchronizedField("image_decorative"),
         SynchronizedField("tagged_items"),
+        # Links point to Russian items in every language (home/localize_sync.py keeps them equal).
+        SynchronizedField("rubrics", overridable=False),
+        SynchronizedField("related_news", overridable=False),
+        SynchronizedField("related_decisions", overridable=False),
     ]
 
     class Meta:

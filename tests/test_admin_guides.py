@@ -70,6 +70,18 @@ def test_a_guide_is_shown_as_html_in_the_admin(login_as):
     assert 'href="/admin/guides/translators/"' in html or "translators.md" not in html
 
 
+def test_the_guides_images_display(login_as):
+    client = login_as(EDITORS)
+    html = client.get(guide_url("editors")).text
+    sources = re.findall(r'<img[^>]* src="([^"]+)"', html)
+    assert sources, "the editor's guide shows screenshots"
+    for source in sources:
+        assert source.startswith("/admin/guides/img/")
+        response = client.get(source)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+
+
 def test_only_the_guides_images_are_served(login_as):
     client = login_as(EDITORS)
     assert client.get("/admin/guides/img/..%2Feditors.md").status_code in (301, 404)

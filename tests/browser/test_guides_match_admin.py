@@ -80,6 +80,8 @@ NOT_LABELS = {
     "Переводы",  # a column of the news and decisions listings (tests/test_admin_listings.py)
     "переведённая",
     "Удаление и перемещение.",
+    "красная",
+    "не",
     "Публикация по расписанию",  # a section of docs/editors.md, named by docs/news-and-decisions.md
 }
 # What each part of the guides names, read from the Markdown.

@@ -1,20 +1,24 @@
-"""Site-wide views outside the page tree: search, robots.txt and the visual-mode switch."""
+"""Site-wide views outside the page tree: search, robots.txt, the visual-mode switch, staff guides."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Locale, Page
 
-from home import visual_mode
+from home import guides, visual_mode
 from home.i18n import public, typed_text_language
 from home.page_cache import uses_query_parameters
 from home.search import search_terms, typed_text
@@ -159,3 +163,38 @@ def set_visual_mode(request):
             samesite="Lax",
         )
     return response
+
+
+class GuideView(WagtailAdminTemplateMixin, TemplateView):
+    """A staff guide from docs/, rendered inside the admin for the groups it is written for."""
+
+    template_name = "home/admin/guide.html"
+    header_icon = "help"
+
+    def dispatch(self, request, name):
+        self.guide = guides.BY_NAME.get(name)
+        if self.guide is None:
+            raise Http404
+        if self.guide not in guides.guides_for(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, name)
+
+    def get_page_title(self):
+        return self.guide.title
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.guide.title}]
+
+    def get_context_data(self, **kwargs):
+        html = mark_safe(guides.render(self.guide))  # noqa: S308 (the project's own files in docs/)
+        others = guides.guides_for(self.request.user)
+        return super().get_context_data(**kwargs, guide_html=html, guides=others)
+
+
+@require_GET
+def guide_image(request, filename):
+    """An image of the staff guides (docs/img/), for any admin user."""
+    path = guides.IMAGES_DIR / filename
+    if not guides.IMAGE_NAME.match(filename) or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"))

@@ -1,12 +1,13 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 
-from home import caching, localize_guard
+from home import caching, guides, localize_guard
 from home.admin_menu import hide_unusable_menu_items
 from home.userbar import use_portal_content_checker
+from home.views import GuideView, guide_image
 from home.viewsets import FooterContactsViewSet
 
 register_snippet(FooterContactsViewSet)
@@ -48,3 +49,17 @@ def cascade_to_language_copies(pages, action):
         for page in pages
         if page.locale.language_code == settings.LANGUAGE_CODE
     }
+
+
+@hooks.register("register_admin_urls")
+def register_guide_urls():
+    return [
+        path("guides/img/<str:filename>", guide_image, name="portal_guide_image"),
+        path("guides/<slug:name>/", GuideView.as_view(), name="portal_guide"),
+    ]
+
+
+for help_item in guides.help_menu_items():
+    hooks.register("register_help_menu_item", lambda item=help_item: item)
+hooks.register("construct_help_menu", guides.without_wagtail_guides)
+hooks.register("construct_homepage_panels", guides.add_guides_panel)

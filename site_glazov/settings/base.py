@@ -245,6 +245,11 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 15 * 1024 * 1024
 # live when someone who may publish it in that language does (home/localize_guard.py).
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_MODERATION_ENABLED = True
+# No autosave: it created a page (and its English and Udmurt copies) from the first letters of a
+# title and showed «Сохранён» even when the editor's own save then failed. Pages and snippets are
+# saved only by their buttons, whose outcome the admin reports; leaving unsaved changes still asks
+# first (Wagtail's unsaved-changes warning). See docs/editors.md, «Сохранение».
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0004_list_item_sort_order_help"),
+        ("news", "0005_listing_order_indexes"),
     ]
 
     operations = [

@@ -72,7 +72,10 @@ def guides_for(user):
         return []
     if user.is_superuser:
         return list(GUIDES)
-    names = set(user.groups.values_list("name", flat=True))
+    # Asked by every «Помощь» item on every admin page: the user's groups are read once per user object.
+    names = user.__dict__.get("portal_group_names")
+    if names is None:
+        names = user.__dict__["portal_group_names"] = set(user.groups.values_list("name", flat=True))
     return [guide for guide in GUIDES if names.intersection(guide.groups)]
 
 

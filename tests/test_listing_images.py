@@ -9,7 +9,7 @@ of their own beside the news and their renditions.
 import pytest
 from wagtail.images import get_image_model
 
-from news.views import LISTING_RENDITION, with_listing_images
+from news.listings import LISTING_RENDITION, with_listing_images
 from tests.helpers import news_index
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name="date",
             field=models.DateTimeField(
                 default=django.utils.timezone.now,
-                help_text="Стоит у новости и задаёт её место в ленте. Время выхода на сайт: панель «Статус» → «Установить расписание».",
+                help_text="Стоит у новости и задаёт её место в ленте. Время выхода на сайт задают в панели «Статус», кнопкой «Установить расписание».",
                 verbose_name="дата публикации",
             ),
         ),

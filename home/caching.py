@@ -364,8 +364,9 @@ def changes_for_publish(page):
     News and decisions, the pages published every day, make stale only the page, the pages that
     show it (listings name the items they show) and the pages linked to it; the listings of their
     kind as a whole only when the news item may enter, leave or move in them (news:
-    ``listing_may_change``; decisions always). Any other page (a section, an information page, the
-    home page) can appear in menus and lists anywhere, so it makes the whole site stale.
+    ``cache_listing_may_change``, set by note_listing_changes; decisions always). Any other
+    page (a section, an information page, the home page) can appear in menus and lists
+    anywhere, so it makes the whole site stale.
     """
     page = page.specific
     label = _label(type(page))

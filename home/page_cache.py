@@ -335,12 +335,13 @@ class PageCacheMiddleware:
         locked = False
         if entry is not None:
             state = caching.state(entry, changed_at)
-            if state == caching.STALE and not from_shared:
+            own_copy = entry if not from_shared else None
+            if state == caching.STALE and own_copy is not None:
                 # This worker's copy is out of date; another worker may have rendered the page
                 # again since, and then it is in the shared cache.
                 entry, state = self._newer_shared(key, entry, state)
             if state == caching.FRESH:
-                if self.trust_seconds:
+                if self.trust_seconds and entry is not own_copy:  # a hit from memory stays as it is
                     local_pages.put(key, entry)
                 return _from_entry(entry)
             if state == caching.STALE:

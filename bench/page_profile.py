@@ -80,6 +80,9 @@ def clear_caches():
     from django.core.cache import cache
 
     cache.clear()
+    from home import caching
+
+    caching.forget_local_copies()
     try:
         from home.page_cache import local_pages
     except ImportError:  # the page cache keeps no per-process copy

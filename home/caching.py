@@ -29,6 +29,7 @@ import threading
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -194,22 +195,46 @@ def dependencies(names):
 # --- Small caches built from the database -------------------------------------------------------
 
 
+# What cached() last built or read, by key, in this process: read again without a round trip to
+# the shared cache while the markers it depends on are trusted (PAGE_CACHE_LOCAL_SECONDS).
+_local_values = {}
+
+
 def cached(key, build, depends=(SITE,), timeout=60 * 60):
     """``build()``, kept under ``key`` until one of ``depends`` (or ``all``) changes.
 
     For values many pages read (the menu and footer of a language, the list of rubrics). The value
-    is rebuilt by whoever finds it stale; it is cheap and stale values are never served.
+    is rebuilt by whoever finds it stale; it is cheap and stale values are never served. Each
+    process keeps what it last had, checked against the markers as the page cache checks its own
+    copies, so a fresh value costs no round trip; callers must not change what they are given.
     """
     depends = tuple(depends)
-    entry = cache.get(key)
-    changed_at = markers.read((ALL, *depends))  # first: a marker it creates is older than what is built
+    trust_seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+    # The markers first: a marker this read creates is older than what is built after it.
+    changed_at = markers.read((ALL, *depends), trust_seconds)
     started_at = time.time_ns()
-    if entry is not None and changed_at is not None and state(entry, changed_at) == FRESH:
-        return entry["value"]
+    if changed_at is not None:
+        entry = _local_values.get(key) if trust_seconds else None
+        if entry is not None and state(entry, changed_at) == FRESH:
+            return entry["value"]
+        entry = cache.get(key)
+        if entry is not None and state(entry, changed_at) == FRESH:
+            if trust_seconds:
+                _local_values[key] = entry
+            return entry["value"]
     value = build()
     if changed_at is not None:
-        cache.set(key, {"started_at": started_at, "depends": depends, "value": value}, timeout)
+        entry = {"started_at": started_at, "depends": depends, "value": value}
+        cache.set(key, entry, timeout)
+        if trust_seconds:
+            _local_values[key] = entry
     return value
+
+
+def forget_local_copies():
+    """Forget what this process keeps of the shared cache (after ``cache.clear()``: tests, benchmarks)."""
+    markers.forget()
+    _local_values.clear()
 
 
 def per_request(request, name, build):

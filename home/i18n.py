@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Coalesce
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
@@ -71,21 +71,35 @@ def typed_text_language(text):
     return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
 
 
+RESTRICTED_PATHS_KEY = "glazov:restricted-paths"
+
+
+def restricted_paths():
+    """The tree paths of the pages carrying a view restriction, read once until one changes.
+
+    A restriction's save or delete retires everything cached (home.caching.RULES), so the list,
+    kept in the shared cache, is never older than the restrictions.
+    """
+    return caching.cached(
+        RESTRICTED_PATHS_KEY,
+        lambda: sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True))),
+        depends=(),
+    )
+
+
 def restricted_q():
     """Pages under a view restriction (or restricted themselves), as a condition inside the page query.
 
-    The pages of `PageQuerySet.private_q()`, which first reads every restriction in a query of its
-    own, and besides them the untranslated copies (aliases) of such pages: Wagtail protects an
-    alias's own address with its source's restrictions but lists it as public, so an English
-    copy of a private Russian page (or of one in a private section) showed its title in lists.
+    The pages of `PageQuerySet.private_q()`, and besides them the untranslated copies (aliases) of
+    such pages: Wagtail protects an alias's own address with its source's restrictions but lists it
+    as public, so an English copy of a private Russian page (or of one in a private section) showed
+    its title in lists. Built from `restricted_paths()`: with no restriction on the site, the
+    condition is empty and costs the query nothing.
     """
-    return Exists(
-        PageViewRestriction.objects.filter(page__path=Substr(OuterRef("path"), 1, Length("page__path")))
-    ) | Exists(
-        PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("alias_of__path"), 1, Length("page__path"))
-        )
-    )
+    condition = Q(pk__in=[])
+    for path in restricted_paths():
+        condition |= Q(path__startswith=path) | Q(alias_of__path__startswith=path)
+    return condition
 
 
 def public(queryset):

@@ -159,7 +159,7 @@ def _fresh_cache():
     cache.clear()
     local_pages.clear()
     caching._failed_markers.clear()
-    caching.markers.forget()
+    caching.forget_local_copies()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail_localize.synctree import create_aliases_for_new_page
 
+from home.i18n import restricted_paths
 from tests.factories import DecisionPageFactory, InfoPageFactory, NewsPageFactory
 from tests.feedback_helpers import staff_user
 from tests.helpers import EDITORS, decision_registry, home_page, news_index
@@ -79,12 +80,25 @@ def test_every_copy_of_a_page_in_a_private_section_finds_its_restriction_in_one_
     with on_commit():
         source = news_in_state("private parent")
     restriction = PageViewRestriction.objects.get(page=source.get_parent())
+    assert restricted_paths() == [restriction.page.path]  # read once for the site, then cached
     for language, copy in copies(source).items():
         copy = copy.specific
         # One query however deep the page and whatever its copies point to (it was two and more).
         with django_assert_num_queries(1):
             found = list(copy.get_view_restrictions())
         assert found == [restriction], language
+
+
+def test_with_no_restriction_on_the_site_finding_a_pages_restrictions_costs_no_query(
+    django_assert_num_queries,
+):
+    with on_commit():
+        source = news_in_state("draft")
+    assert restricted_paths() == []
+    for language, copy in copies(source).items():
+        copy = copy.specific
+        with django_assert_num_queries(0):
+            assert list(copy.get_view_restrictions()) == [], language
 
 
 @pytest.mark.parametrize("state", STATES)

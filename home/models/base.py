@@ -10,6 +10,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from home.forms import PortalPageForm
+from home.i18n import restricted_paths
 from home.slugs import SLUG_FORMATTERS, latin_slugify
 
 
@@ -176,6 +177,8 @@ class BasePage(Page):
         Wagtail resolves an alias (and an alias among the ancestors) to its source page, but not to
         the source's own ancestors: the copy of a page in a private Russian section was public.
         """
+        if not restricted_paths():  # nothing on the site is restricted: no query at all
+            return PageViewRestriction.objects.none()
         # The page and its ancestors are the prefixes of its path: no query needed to know them.
         own = {self.path[:end] for end in range(Page.steplen, len(self.path) + 1, Page.steplen)}
         # A restriction on a source (or its ancestors) of the page or of an ancestor, through a chain

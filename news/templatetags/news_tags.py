@@ -16,11 +16,15 @@ register = template.Library()
 
 
 def news_index_for(request):
-    """The live news index of the visitor's language (looked up once per request)."""
+    """The live news index of the visitor's language (kept like the menu: the ``site`` namespace)."""
+    language = get_language()
     return caching.per_request(
         request,
         "news_index",
-        lambda: NewsIndexPage.objects.live().filter(locale__language_code=get_language()).first(),
+        lambda: caching.cached(
+            f"glazov:news-index:{language}",
+            lambda: NewsIndexPage.objects.live().filter(locale__language_code=language).first(),
+        ),
     )
 
 

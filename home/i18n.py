@@ -4,7 +4,7 @@ import re
 from collections import defaultdict
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
@@ -148,38 +148,46 @@ def linked_pages(queryset, translation_key, lookups):
     `lookups` maps a name to a relation ("amends", "repealed_by"…) that must lead to a page with that
     translation key. Links are made on the Russian pages and copied as they are into translations, so
     they are matched by translation key; each linked page appears once per name, in the visitor's
-    language when a live version exists there, else as the version that links. One query in all,
-    however many names and links.
+    language when a live version exists there, else as the version that links. Two plain queries
+    however many names and links: the links (one join per relation, in a UNION), then the public
+    versions of the pages found (none when nothing links); a version counts only if it is public
+    itself and links. At 500 decisions this is a quarter of the database time of the single query
+    with a correlated subquery per relation it replaces (bench: EXPLAIN ANALYZE, issue 13).
     """
     language = active_language_code()
     model = queryset.model
-    flags = {
-        f"linked_{name}": Exists(
-            model.objects.filter(pk=OuterRef("pk"), **{f"{lookup}__translation_key": translation_key})
+    linking = None
+    for name, lookup in lookups.items():
+        part = (
+            model.objects.filter(**{f"{lookup}__translation_key": translation_key})
+            .annotate(link_name=Value(name))
+            .values_list("pk", "translation_key", "link_name")
+            .order_by()  # a part of a UNION may not be ordered
         )
-        for name, lookup in lookups.items()
-    }
-    linking = Q()
-    for lookup in lookups.values():
-        linking |= Q(**{f"{lookup}__translation_key": translation_key})
-    linking_keys = visible_to_everyone(model.objects.filter(linking)).values("translation_key")
+        linking = part if linking is None else linking.union(part, all=True)
+    links = list(linking) if linking is not None else []
+    linking_pks = defaultdict(set)
+    for pk, _key, name in links:
+        linking_pks[name].add(pk)
+    keys = {key for _pk, key, _name in links}
+    # The page shows these: their changes, and links to them added or removed, make it stale.
+    caching.depends_on(*(f"page:{key}" for key in sorted(keys, key=str)))
+    found = {name: [] for name in lookups}
+    if not keys:
+        return found
+    versions = defaultdict(list)
     rows = (
         with_text_language(visible_to_everyone(queryset))
-        .filter(translation_key__in=linking_keys)
-        .annotate(**flags)
+        .filter(translation_key__in=keys)
         .select_related("locale")
         .order_by("path")
     )
-    versions = defaultdict(list)
     for row in rows:
         versions[row.translation_key].append(row)
-    # The page shows these: their changes, and links to them added or removed, make it stale.
-    caching.depends_on(*(f"page:{key}" for key in versions))
-    found = {name: [] for name in lookups}
     for pages in versions.values():
         in_language = next((page for page in pages if page.locale.language_code == language), None)
         for name in lookups:
-            linking_pages = [p for p in pages if getattr(p, f"linked_{name}")]
-            if linking_pages:
-                found[name].append(in_language or linking_pages[0])
+            linking_versions = [page for page in pages if page.pk in linking_pks[name]]
+            if linking_versions:
+                found[name].append(in_language or linking_versions[0])
     return found

@@ -6,12 +6,14 @@ The per-page part, which translations of this page exist, costs one query.
 """
 
 from django.conf import settings
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 
 from home import caching
-from home.i18n import public, with_text_language
+from home.i18n import restricted_paths, with_text_language
 from home.models import FooterContacts
 
 
@@ -23,21 +25,49 @@ def _version_entry(page, site):
     }
 
 
+def _homes_and_sections(root):
+    """The live language versions of the home page ``root`` and the live pages right under them.
+
+    One query: a section is found by its parent's path (the first ``depth`` steps of its own),
+    so the homes need not be read first. Annotated with the language of their text.
+    """
+    home_paths = Page.objects.filter(translation_key=root.translation_key, depth=root.depth).values("path")
+    parent_path = Substr("path", 1, Page.steplen * root.depth)
+    return list(
+        with_text_language(Page.objects.live())
+        .annotate(parent_path=parent_path, original_path=F("alias_of__path"))
+        .filter(
+            Q(translation_key=root.translation_key, depth=root.depth)
+            | Q(depth=root.depth + 1, parent_path__in=home_paths)
+        )
+        .select_related("locale")
+        .order_by("path")
+    )
+
+
+def _restricted(page, paths):
+    """Whether the page, or the original of a copy, lies under one of the restricted ``paths``."""
+    own = (page.path, page.original_path or "")
+    return any(path.startswith(restricted) for path in own if path for restricted in paths)
+
+
 def _build_site_chrome(site, language):
-    home_versions = list(site.root_page.get_translations(inclusive=True).live().select_related("locale"))
+    pages = _homes_and_sections(site.root_page)
+    home_versions = [page for page in pages if page.depth == site.root_page.depth]
+    sections = [page for page in pages if page.depth == site.root_page.depth + 1]
     homes = {home.locale.language_code: home for home in home_versions}
     home = homes.get(language) or homes.get(settings.LANGUAGE_CODE)
     # Language versions of the home pages and the sections right under them (the listings most
     # visitors open), so those pages need no query of their own for the switcher.
     versions = {}
-    sections = Page.objects.none()
-    for locale_home in home_versions:
-        sections |= locale_home.get_children().live()
-    for page in [*home_versions, *sections.select_related("locale")]:
+    for page in pages:
         versions.setdefault(page.translation_key, {})[page.locale.language_code] = _version_entry(page, site)
     menu = []
     if home is not None:
-        for page in with_text_language(public(home.get_children().live().in_menu())):
+        restricted = restricted_paths()
+        for page in sections:
+            if not page.path.startswith(home.path) or not page.show_in_menus or _restricted(page, restricted):
+                continue
             menu.append(
                 {
                     "title": page.title,

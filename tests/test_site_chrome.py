@@ -1,8 +1,12 @@
 """The menu, language homes and footer are cached per language and refreshed when they change."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageViewRestriction
+from wagtail_localize.synctree import create_aliases_for_new_page
 
 from home.models import FooterContacts
 from tests.factories import InfoPageFactory
@@ -38,3 +42,28 @@ def test_second_page_view_reuses_the_cached_chrome(client):
     with CaptureQueriesContext(connection) as first_other_page:
         client.get("/ru/contacts/")
     assert not any("home_footercontacts" in query["sql"] for query in first_other_page.captured_queries)
+
+
+def test_a_private_section_leaves_the_menu_in_every_language_with_its_untranslated_copies(client):
+    page = InfoPageFactory(
+        parent=home_page(), title="Служебный раздел", slug="staff-only", show_in_menus=True
+    )
+    page.save_revision().publish()
+    create_aliases_for_new_page(Page.objects.get(pk=page.pk))
+    for path in ("/ru/", "/en/", "/udm/"):
+        assert "Служебный раздел" in menu_html(client, path), path  # the copies are in the menus
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    for path in ("/ru/", "/en/", "/udm/"):
+        assert "Служебный раздел" not in menu_html(client, path), path
+
+
+def test_the_menu_lists_only_what_is_chosen_for_it_in_tree_order(client):
+    for slug, title, in_menu in (("zz-last", "Последний", True), ("aa-hidden", "Скрытый", False)):
+        InfoPageFactory(
+            parent=home_page(), title=title, slug=slug, show_in_menus=in_menu
+        ).save_revision().publish()
+    menu = menu_html(client)
+    assert "Последний" in menu
+    assert "Скрытый" not in menu
+    titles = re.findall(r"<a [^>]*>\s*([^<]+?)\s*</a>", menu)
+    assert titles[-1] == "Последний", titles  # created last, so last in the tree

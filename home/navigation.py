@@ -109,6 +109,24 @@ def get_site_chrome(request):
     return caching.per_request(request, "site_chrome", build)
 
 
+def _page_versions(request, page):
+    """Where each live language version of ``page`` is, kept until the page changes in any language.
+
+    A publish in any language makes ``page:<translation key>`` stale (home.caching), and an
+    unpublish, a move or a deletion everything, so the list is never older than the tree.
+    """
+    site = Site.find_for_request(request)
+    key = page.translation_key
+    return caching.cached(
+        f"glazov:versions:{site.pk if site else 0}:{key}",
+        lambda: {
+            version.locale.language_code: _version_entry(version, site)
+            for version in page.get_translations(inclusive=True).live().select_related("locale")
+        },
+        depends=(f"page:{key}",),
+    )
+
+
 def get_language_versions(request, page=None):
     """One entry per content language: where the switcher leads and whether it is a real translation.
 
@@ -124,14 +142,7 @@ def get_language_versions(request, page=None):
         homes = chrome["homes"]
         by_language = chrome["versions"].get(page.translation_key)
         if by_language is None:
-            by_language = {
-                p.locale.language_code: {
-                    "url": p.get_url(request),
-                    "full_url": p.get_full_url(request),
-                    "alias": p.alias_of_id is not None,
-                }
-                for p in page.get_translations(inclusive=True).live().select_related("locale")
-            }
+            by_language = _page_versions(request, page)
     for code, name in settings.WAGTAIL_CONTENT_LANGUAGES:
         if page is None:
             url, translated = translate_url(request.get_full_path(), code), True

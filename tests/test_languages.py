@@ -4,6 +4,7 @@ import re
 
 import pytest
 from wagtail.models import Locale, Page
+from wagtail_localize.synctree import create_aliases_for_new_page
 
 from home.demo.translation import translate_with_po
 from tests.factories import InfoPageFactory
@@ -70,6 +71,18 @@ def test_switcher_leads_to_the_home_page_when_there_is_no_version(client):
     page.save_revision().publish()
     links = switcher_links(client.get("/ru/only-ru/").text)
     assert links == {"/en/": "en", "/udm/": "udm"}
+
+
+def test_switcher_follows_the_versions_of_a_page_as_they_come_and_go(client):
+    page = InfoPageFactory(parent=page_by_slug("about"), title="Глубокая страница", slug="deep")
+    page.save_revision().publish()
+    assert switcher_links(client.get("/ru/about/deep/").text) == {"/en/": "en", "/udm/": "udm"}
+    create_aliases_for_new_page(Page.objects.get(pk=page.pk))
+    links = {"/en/about/deep/": "en", "/udm/about/deep/": "udm"}
+    assert switcher_links(client.get("/ru/about/deep/").text) == links  # the copies, at once
+    Page.objects.get(translation_key=page.translation_key, locale__language_code="udm").unpublish()
+    links["/udm/"] = links.pop("/udm/about/deep/")
+    assert switcher_links(client.get("/ru/about/deep/").text) == links
 
 
 def test_switcher_outside_the_page_tree_keeps_the_path(client):

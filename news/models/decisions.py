@@ -16,7 +16,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from home import caching
 from home.i18n import linked_pages, visible_to_everyone, with_text_language
 from home.models import BasePage
-from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin
+from home.models.base import PAGE_TRANSLATABLE_FIELDS, SpecificChildRouteMixin, parent_of
 from news.forms import SourceLinksPageForm
 from news.listings import decision_export_csv, decision_export_json, decision_registry
 from news.widgets import decision_links, news_links
@@ -297,6 +297,11 @@ class DecisionPage(BasePage):
     def display_number(self):
         """The number with a "№" sign in front when the editor typed only digits."""
         return self.number if self.number.strip().startswith("№") else f"№ {self.number.strip()}"
+
+    @property
+    def registry(self):
+        """The registry the act is listed in (its parent: no query when routing came through it)."""
+        return parent_of(self)
 
     @property
     def is_in_force(self):

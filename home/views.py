@@ -3,14 +3,23 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.csrf import csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -198,3 +207,42 @@ def guide_image(request, filename):
     if not guides.IMAGE_NAME.match(filename) or not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"))
+
+
+# The 500 page's text, translated when the page is shown (makemessages finds gettext_noop).
+SERVER_ERROR_TITLE = gettext_noop("Ошибка на сервере")
+SERVER_ERROR_TEXTS = [
+    gettext_noop(
+        "Что-то пошло не так на нашей стороне. Мы уже знаем об ошибке. "
+        "Попробуйте обновить страницу через несколько минут."
+    ),
+    gettext_noop(
+        "Если вы отправляли сообщение через форму «Решаем вместе» и не увидели номер обращения, "
+        "отправьте его ещё раз или позвоните в администрацию города."
+    ),
+]
+SERVER_ERROR_LINK = gettext_noop("На главную страницу")
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page in the visitor's language: the address's (/en/...), else their browser's, else Russian.
+
+    Whatever failed may be the database or a context processor, so it renders its own small template
+    with no request context. A text not yet translated into the language is shown in Russian and
+    marked so (`lang="ru"`), as a screen reader must read it.
+    """
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+
+        def part(message):
+            text = _(message)
+            return {"text": text, "lang": language if text != message or language == "ru" else "ru"}
+
+        context = {
+            "language": language,
+            "site_name": _("Город Глазов"),
+            "title": part(SERVER_ERROR_TITLE),
+            "texts": [part(message) for message in SERVER_ERROR_TEXTS],
+            "home": {**part(SERVER_ERROR_LINK), "url": f"/{language}/"},
+        }
+        return HttpResponseServerError(loader.get_template(template_name).render(context))

@@ -7,6 +7,7 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
+    HttpResponseForbidden,
     HttpResponseRedirect,
     HttpResponseServerError,
     JsonResponse,
@@ -209,7 +210,8 @@ def guide_image(request, filename):
     return FileResponse(path.open("rb"))
 
 
-# The 500 page's text, translated when the page is shown (makemessages finds gettext_noop).
+# The error pages' texts, translated when a page is shown (makemessages finds gettext_noop).
+ERROR_HOME_LINK = gettext_noop("На главную страницу")
 SERVER_ERROR_TITLE = gettext_noop("Ошибка на сервере")
 SERVER_ERROR_TEXTS = [
     gettext_noop(
@@ -221,13 +223,19 @@ SERVER_ERROR_TEXTS = [
         "отправьте его ещё раз или позвоните в администрацию города."
     ),
 ]
-SERVER_ERROR_LINK = gettext_noop("На главную страницу")
+FORBIDDEN_TITLE = gettext_noop("Доступ закрыт")
+FORBIDDEN_TEXTS = [
+    gettext_noop(
+        "У вас нет прав открыть эту страницу. Если вы сотрудник администрации, войдите под своей "
+        "учётной записью; если страница нужна вам как жителю, позвоните в администрацию города."
+    ),
+]
 
 
-def server_error(request, template_name="500.html"):
-    """The 500 page in the visitor's language: the address's (/en/...), else their browser's, else Russian.
+def error_page(request, template_name, title, texts, response_class):
+    """An error page in the visitor's language: the address's (/en/...), else their browser's, else Russian.
 
-    Whatever failed may be the database or a context processor, so it renders its own small template
+    Whatever failed may be the database or a context processor, so it renders a small template
     with no request context. A text not yet translated into the language is shown in Russian and
     marked so (`lang="ru"`), as a screen reader must read it.
     """
@@ -241,8 +249,18 @@ def server_error(request, template_name="500.html"):
         context = {
             "language": language,
             "site_name": _("Город Глазов"),
-            "title": part(SERVER_ERROR_TITLE),
-            "texts": [part(message) for message in SERVER_ERROR_TEXTS],
-            "home": {**part(SERVER_ERROR_LINK), "url": f"/{language}/"},
+            "title": part(title),
+            "texts": [part(message) for message in texts],
+            "home": {**part(ERROR_HOME_LINK), "url": f"/{language}/"},
         }
-        return HttpResponseServerError(loader.get_template(template_name).render(context))
+        return response_class(loader.get_template(template_name).render(context))
+
+
+def server_error(request, template_name="500.html"):
+    """handler500."""
+    return error_page(request, template_name, SERVER_ERROR_TITLE, SERVER_ERROR_TEXTS, HttpResponseServerError)
+
+
+def permission_denied(request, exception=None, template_name="403.html"):
+    """handler403 (a CSRF failure has its own page, templates/403_csrf.html)."""
+    return error_page(request, template_name, FORBIDDEN_TITLE, FORBIDDEN_TEXTS, HttpResponseForbidden)

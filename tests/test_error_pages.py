@@ -1,4 +1,4 @@
-"""The 500 page speaks the visitor's language: the address's, else the browser's, else Russian.
+"""The 403 and 500 pages speak the visitor's language: the address's, else the browser's, else Russian.
 
 A server error may come from anywhere, so the page is rendered without the database or context
 processors; a text not yet translated is shown in Russian and marked `lang="ru"`.
@@ -69,3 +69,20 @@ def test_server_error_outside_the_languages_follows_the_browser(monkeypatch, acc
 def test_the_address_wins_over_the_browser(broken_search):
     response = broken_search.get("/en/search/", {"q": "x"}, HTTP_ACCEPT_LANGUAGE="ru")
     assert '<html lang="en">' in response.text
+
+
+@pytest.mark.parametrize("language", ["ru", "en", "udm"])
+def test_a_refused_visitor_gets_the_403_page_in_the_language_of_the_address(monkeypatch, language):
+    from django.core.exceptions import PermissionDenied
+
+    def refuse(_query):
+        raise PermissionDenied
+
+    monkeypatch.setattr(views, "search_terms", refuse)
+    response = Client().get(f"/{language}/search/", {"q": "бюджет"})
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in response.text
+    assert f'href="/{language}/"' in response.text
+    parts = body_parts(response.text)
+    assert [text for lang, text in parts if language == "en" and CYRILLIC.search(text) and lang != "ru"] == []
+    assert "403 Forbidden" not in response.text  # not Django's bare English page

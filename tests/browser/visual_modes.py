@@ -5,9 +5,10 @@ the layout-shift check and the language-of-parts check all walk it. To put a new
 every check, add an `AxeTarget` to it (a Russian path, and if the page needs a visitor's action
 first, e.g. a form sent with errors, a `prepare(page)` function that does not depend on the language).
 
-`ERROR_TARGETS` are the error pages a browser cannot simply be sent to (400, 403, 413, 500): each
-is asked for over HTTP with the request that causes it, and the HTML validator and the
-language-of-parts check take the answer as the server sent it (`error_page`).
+`ERROR_TARGETS` are the error pages a browser cannot simply be sent to (400, 403 for a form without
+its CSRF token and for a refused visitor, 413, 500): each is asked for over HTTP with the request
+that causes it, and the HTML validator and the language-of-parts check take the answer as the
+server sent it (`error_page`).
 """
 
 import contextlib
@@ -170,9 +171,18 @@ def _server_error(base_url, path, cookies):
         return _http(base_url, "GET", path, cookies=cookies)
 
 
+def _forbidden(base_url, path, cookies):
+    """A view refuses the visitor (PermissionDenied): the 403 page."""
+    from django.core.exceptions import PermissionDenied
+
+    with mock.patch("home.views.search_terms", side_effect=PermissionDenied):
+        return _http(base_url, "GET", path, cookies=cookies)
+
+
 ERROR_TARGETS = [
     ErrorTarget("bad-request", "/ru/feedback/", 400, _cut_upload),
     ErrorTarget("csrf-failure", "/ru/feedback/", 403, _without_csrf),
+    ErrorTarget("forbidden", "/ru/search/?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82", 403, _forbidden),
     ErrorTarget("request-too-large", "/ru/feedback/", 413, _too_large),
     ErrorTarget("server-error", "/ru/search/?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82", 500, _server_error),
 ]

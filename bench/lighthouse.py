@@ -1,8 +1,9 @@
 """Lighthouse on the portal in its production configuration: `make lighthouse` (never `make test`).
 
 Serves the demo content with gunicorn and the production settings (PostgreSQL, Redis) behind nginx
-with deploy/nginx.conf's site block (bench/nginx.py: compression, static files and headers as in
-production; without Debian's nginx, gunicorn and whitenoise alone), runs Lighthouse 12 from
+with deploy/nginx.conf's site block (bench/nginx.py: compression, static files, media and headers as
+in production; gunicorn alone serves no media and no compressed pages, and redirects Lighthouse's
+own robots.txt request to https, so its figures would not be production's), runs Lighthouse 12 from
 tools/lighthouse (the npm package, pinned) on Debian's Chromium with its default mobile preset over
 each page type issue #15 names, in the normal version, with the system's dark theme and in a visual
 mode, retries a run that crashed, notes the machine's load average at each run, prints a table and
@@ -12,7 +13,6 @@ Figures are reported, never asserted: Lighthouse's simulated throttling is a mod
 """
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import PROXY_HEADERS, REPORT, RESULTS, ROOT, Config, phase
+from bench.common import REPORT, RESULTS, ROOT, Config, phase
 from bench.nginx import available as nginx_available
 from bench.nginx import nginx
 from bench.report import LIGHTHOUSE_MARKERS
@@ -105,18 +105,15 @@ class LighthouseFailed(RuntimeError):
     """Lighthouse ran but could not load or score the page."""
 
 
-def headers_for(mode, behind_nginx):
-    """The headers Lighthouse adds: the visual mode's cookie; without nginx, what nginx would pass on."""
-    headers = {} if behind_nginx else dict(PROXY_HEADERS)
-    if mode.cookie:
-        headers["Cookie"] = f"{COOKIE_NAME}={mode.cookie}"
-    return headers
+def headers_for(mode):
+    """The headers Lighthouse adds: the visual mode's cookie (nginx adds X-Forwarded-Proto itself)."""
+    return {"Cookie": f"{COOKIE_NAME}={mode.cookie}"} if mode.cookie else {}
 
 
-def lighthouse(url, out, mode=MODES[0], behind_nginx=True):
+def lighthouse(url, out, mode=MODES[0]):
     """One Lighthouse run (mobile preset, simulated throttling); its JSON report."""
     flags = [*CHROMIUM_FLAGS, *(["--blink-settings=preferredColorScheme=0"] if mode.dark else [])]
-    headers = headers_for(mode, behind_nginx)
+    headers = headers_for(mode)
     command = [
         "node",
         str(LIGHTHOUSE),
@@ -126,7 +123,6 @@ def lighthouse(url, out, mode=MODES[0], behind_nginx=True):
         f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={' '.join(flags)}",
-        # Without nginx, what it passes on (deploy/nginx.conf): the site sees HTTPS and does not redirect.
         *([f"--extra-headers={json.dumps(headers)}"] if headers else []),
     ]
     subprocess.run(  # noqa: S603 - node with the pinned Lighthouse and fixed arguments
@@ -161,6 +157,8 @@ def figures(report):
             )
             for name in CATEGORIES
         },
+        # Audits Lighthouse could not run (a gatherer failed on this Chromium): not scored, but said.
+        errored=sorted(name for name, audit in audits.items() if audit.get("errorMessage")),
     )
     return result
 
@@ -189,7 +187,7 @@ def median_run(runs):
     return ordered[(len(ordered) - 1) // 2]
 
 
-def measure(config, runs, modes, use_nginx=True):
+def measure(config, runs, modes):
     if not LIGHTHOUSE.exists():
         raise SystemExit(
             "Lighthouse is not installed: run `make lighthouse` (it runs npm ci in tools/lighthouse)"
@@ -202,18 +200,13 @@ def measure(config, runs, modes, use_nginx=True):
         with phase("collectstatic (со сжатием br и gzip)"):
             manage(env, "collectstatic", "--no-input", "-v", "0")
         flush_redis(config.redis_url)
-        with contextlib.ExitStack() as stack:
-            base = stack.enter_context(gunicorn(env, "cached", RESULTS / "gunicorn-lighthouse.log"))
-            if use_nginx:
-                base = stack.enter_context(
-                    nginx(
-                        base,
-                        static_root=env["STATIC_ROOT"],
-                        media_root=env["MEDIA_ROOT"],
-                        work_dir=tmp / "nginx",
-                    )
-                )
-            print(f"Сайт: {base} ({'nginx, gunicorn' if use_nginx else 'gunicorn, whitenoise'})", flush=True)
+        with (
+            gunicorn(env, "cached", RESULTS / "gunicorn-lighthouse.log") as upstream,
+            nginx(
+                upstream, static_root=env["STATIC_ROOT"], media_root=env["MEDIA_ROOT"], work_dir=tmp / "nginx"
+            ) as base,
+        ):
+            print(f"Сайт: {base} (nginx перед gunicorn {upstream})", flush=True)
             for target in TARGETS:
                 for mode in modes:
                     count = runs if mode is modes[0] else max(1, runs // 3)
@@ -224,7 +217,7 @@ def measure(config, runs, modes, use_nginx=True):
                             load = os.getloadavg()[0]
                             report, attempts = with_retries(
                                 lambda url=base + target.path, out=out, mode=mode: figures(
-                                    lighthouse(url, out, mode, behind_nginx=use_nginx)
+                                    lighthouse(url, out, mode)
                                 )
                             )
                             reports.append({**report, "load": load, "attempts": attempts})
@@ -269,6 +262,7 @@ def table(results, modes=MODES):
         "Загрузка",
         "Прогонов (повторов)",
         "Не пройдено",
+        "Не выполнено",
     ]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
     for target in TARGETS:
@@ -289,6 +283,7 @@ def table(results, modes=MODES):
                 f"{result['load']:.2f}",
                 f"{result['runs']} ({result['retries']})",
                 ", ".join(f"`{name}`" for name in failed_audits(result)) or "—",
+                ", ".join(f"`{name}`" for name in result.get("errored", [])) or "—",
             ]
             lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
@@ -323,22 +318,24 @@ def verdict(results, modes=MODES):
     return misses, decided
 
 
-def section(results, date, *, modes=MODES, server="nginx", load=(0.0, 0.0, 0.0), cores=0):
+def installed_version():
+    package = LIGHTHOUSE.parent.parent / "package.json"
+    return json.loads(package.read_text())["version"] if package.exists() else "12"
+
+
+def section(results, date, *, modes=MODES, load=(0.0, 0.0, 0.0), cores=0, version="12"):
     misses, decided = verdict(results, modes)
     runs = max(result["runs"] for result in results.values())
     front = (
         "nginx с настройками сайта из deploy/nginx.conf (сжатие br и gzip, статика с готовыми .br/.gz, "
-        "заголовки кэша; bench/nginx.py) перед gunicorn"
-        if server == "nginx"
-        else "gunicorn и whitenoise без nginx (nginx из Debian не найден), с заголовком "
-        "`X-Forwarded-Proto: https`, как передаёт nginx,"
+        "медиафайлы, заголовки кэша; bench/nginx.py) перед gunicorn"
     )
     return "\n".join(
         [
             START,
             "## Lighthouse",
             "",
-            f"Замер командой `make lighthouse` (bench/lighthouse.py), {date}: Lighthouse 12 из "
+            f"Замер командой `make lighthouse` (bench/lighthouse.py), {date}: Lighthouse {version} из "
             "tools/lighthouse на Chromium из Debian, мобильный профиль по умолчанию (эмуляция телефона, "
             "замедленные сеть и процессор — оценка по модели, а не по секундомеру); "
             f"{front} с настройками production, PostgreSQL и Redis, демонстрационное содержимое. "
@@ -373,7 +370,9 @@ def section(results, date, *, modes=MODES, server="nginx", load=(0.0, 0.0, 0.0),
                 else []
             ),
             "«Вес» — всё, что страница загрузила, в байтах передачи (сжатыми); «Без изображений» — то же без "
-            "картинок. «Не пройдено» — аудиты с весом в оценке, набравшие меньше 100 %.",
+            "картинок. «Не пройдено» — аудиты с весом в оценке, набравшие меньше 100 %; "
+            "«Не выполнено» — аудиты, которые Lighthouse не смог выполнить в этом Chromium "
+            "(в оценку они не входят).",
             END,
         ]
     )
@@ -403,14 +402,15 @@ def main(argv=None):
         "--modes", default=",".join(mode.key for mode in MODES), help="comma-separated: normal,dark,visual"
     )
     parser.add_argument("--only", default="", help="comma-separated page keys (home,news,...): a quick check")
-    parser.add_argument("--no-nginx", action="store_true", help="gunicorn and whitenoise alone")
     args = parser.parse_args(argv)
     modes = [mode for mode in MODES if mode.key in args.modes.split(",")]
     if args.only:
         TARGETS[:] = [target for target in TARGETS if target.key in args.only.split(",")]
-    use_nginx = not args.no_nginx and nginx_available()
-    if not use_nginx and not args.no_nginx:
-        print("nginx из Debian с модулями brotli не найден: замер на gunicorn и whitenoise без nginx")
+    if not nginx_available():
+        raise SystemExit(
+            "Нужен nginx из Debian с модулями brotli: "
+            "apt-get install nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static"
+        )
     load = os.getloadavg()
     config = Config(
         database_url=os.environ.get("LIGHTHOUSE_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -425,14 +425,13 @@ def main(argv=None):
         regenerate=False,
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    results = measure(config, args.runs, modes, use_nginx)
+    results = measure(config, args.runs, modes)
     date = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     (RESULTS / "lighthouse.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
     text = section(
         results,
         date,
         modes=modes,
-        server="nginx" if use_nginx else "gunicorn",
         load=load,
         cores=os.cpu_count(),
     )

@@ -42,6 +42,8 @@ def report(scores=None, failing=(), cls=0.01, images=50_000, total=200_000, runt
         "color-contrast": {"score": 0 if "color-contrast" in failing else 1},
         # Informative audits (weight 0) and not-applicable ones (score None) never count as failed.
         "uses-rel-preconnect": {"score": 0},
+        # An audit whose gatherer failed: no score, an error message.
+        "layout-shifts": {"score": None, "errorMessage": "Required RootCauses gatherer encountered an error"},
         "structured-data": {"score": None},
     }
     refs = {
@@ -77,6 +79,7 @@ def test_figures_reads_scores_metrics_weight_and_failed_audits():
     assert (result["fcp"], result["lcp"], result["cls"]) == (1234.0, 2345.0, 0.01)
     assert result["weight"] == 200_000
     assert result["weight_without_images"] == 150_000
+    assert result["errored"] == ["layout-shifts"]
     # FCP's score 0.9 < 1 makes it a failed performance audit; uses-rel-preconnect weighs nothing.
     assert result["failed"] == {
         "performance": ["first-contentful-paint", "largest-contentful-paint"],
@@ -191,6 +194,7 @@ def test_table_has_a_row_per_page_and_mode_with_its_figures():
         "3.25",
         "1 (2)",
         "`first-contentful-paint`, `largest-contentful-paint`",
+        "`layout-shifts`",
     ]
     assert lines[2].startswith("| Главная (`/ru/`) | обычная | 97 |")
 
@@ -224,9 +228,8 @@ def test_visual_modes_are_the_sites_own_cookie_and_dark_theme():
     mode = visual_mode.parse(VISUAL.cookie)
     assert (mode.active, mode.font, mode.spacing, mode.images) == (True, 3, True, True)
     cookie = f"{visual_mode.COOKIE_NAME}={VISUAL.cookie}"
-    assert lighthouse.headers_for(VISUAL, behind_nginx=True) == {"Cookie": cookie}
-    assert lighthouse.headers_for(NORMAL, behind_nginx=True) == {}
-    assert lighthouse.headers_for(NORMAL, behind_nginx=False)["X-Forwarded-Proto"] == "https"
+    assert lighthouse.headers_for(VISUAL) == {"Cookie": cookie}
+    assert lighthouse.headers_for(NORMAL) == {}
     assert DARK.dark and not NORMAL.dark
 
 

@@ -125,8 +125,8 @@ $(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
 	touch $@
 
 .PHONY: lighthouse
-lighthouse: messages $(LIGHTHOUSE) ## Lighthouse (mobile) on production gunicorn, PostgreSQL, Redis; writes its table to docs/performance.md
-	$(call debian_packages,chromium:chromium msgfmt:gettext)
+lighthouse: messages $(LIGHTHOUSE) ## Lighthouse (mobile, 3 visual modes) on production nginx, gunicorn, PostgreSQL, Redis; writes its table to docs/performance.md
+	$(call debian_packages,chromium:chromium msgfmt:gettext nginx:nginx /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so:libnginx-mod-http-brotli-filter /usr/lib/nginx/modules/ngx_http_brotli_static_module.so:libnginx-mod-http-brotli-static)
 	$(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 .PHONY: bench-reports

@@ -3,14 +3,24 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.csrf import csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -198,3 +208,59 @@ def guide_image(request, filename):
     if not guides.IMAGE_NAME.match(filename) or not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"))
+
+
+# The error pages' texts, translated when a page is shown (makemessages finds gettext_noop).
+ERROR_HOME_LINK = gettext_noop("На главную страницу")
+SERVER_ERROR_TITLE = gettext_noop("Ошибка на сервере")
+SERVER_ERROR_TEXTS = [
+    gettext_noop(
+        "Что-то пошло не так на нашей стороне. Мы уже знаем об ошибке. "
+        "Попробуйте обновить страницу через несколько минут."
+    ),
+    gettext_noop(
+        "Если вы отправляли сообщение через форму «Решаем вместе» и не увидели номер обращения, "
+        "отправьте его ещё раз или позвоните в администрацию города."
+    ),
+]
+FORBIDDEN_TITLE = gettext_noop("Доступ закрыт")
+FORBIDDEN_TEXTS = [
+    gettext_noop(
+        "У вас нет прав открыть эту страницу. Если вы сотрудник администрации, войдите под своей "
+        "учётной записью; если страница нужна вам как жителю, позвоните в администрацию города."
+    ),
+]
+
+
+def error_page(request, template_name, title, texts, response_class):
+    """An error page in the visitor's language: the address's (/en/...), else their browser's, else Russian.
+
+    Whatever failed may be the database or a context processor, so it renders a small template
+    with no request context. A text not yet translated into the language is shown in Russian and
+    marked so (`lang="ru"`), as a screen reader must read it.
+    """
+    language = translation.get_language_from_request(request, check_path=True)
+    with translation.override(language):
+
+        def part(message):
+            text = _(message)
+            return {"text": text, "lang": language if text != message or language == "ru" else "ru"}
+
+        context = {
+            "language": language,
+            "site_name": _("Город Глазов"),
+            "title": part(title),
+            "texts": [part(message) for message in texts],
+            "home": {**part(ERROR_HOME_LINK), "url": f"/{language}/"},
+        }
+        return response_class(loader.get_template(template_name).render(context))
+
+
+def server_error(request, template_name="500.html"):
+    """handler500."""
+    return error_page(request, template_name, SERVER_ERROR_TITLE, SERVER_ERROR_TEXTS, HttpResponseServerError)
+
+
+def permission_denied(request, exception=None, template_name="403.html"):
+    """handler403 (a CSRF failure has its own page, templates/403_csrf.html)."""
+    return error_page(request, template_name, FORBIDDEN_TITLE, FORBIDDEN_TEXTS, HttpResponseForbidden)

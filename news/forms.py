@@ -1,6 +1,8 @@
 """The registry's filter form (every filter is a GET parameter, so each result list has a URL),
 and the admin form of pages that link to other pages."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.db.models import Q
@@ -13,6 +15,35 @@ from home.search import search_terms
 from news.models.requisites import DecisionStatus, normalize_number
 from news.models.snippets import DecisionKind, localized_snippets
 from news.widgets import SourceLinksWidget
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+class DatePickerInput(forms.DateInput):
+    """`<input type="date">`, whose value HTML allows only as YYYY-MM-DD.
+
+    A date typed another accepted way (05.05.2016 in a shared link) is shown as YYYY-MM-DD; one
+    that is no date at all is left out, as a browser would show it anyway: the error beside the
+    field says what to type.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            for input_format in DATE_INPUT_FORMATS:
+                try:
+                    value = datetime.datetime.strptime(value.strip(), input_format).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                return None
+        return super().format_value(value)
+
 
 SORT_CHOICES = [("date", _("по дате принятия, сначала новые")), ("number", _("по номеру"))]
 QUERY_MAX_LENGTH = 200
@@ -32,14 +63,8 @@ class DecisionFilterForm(forms.Form):
         label=_("Статус"), required=False, choices=[("", _("Любой")), *DecisionStatus.choices]
     )
     year = forms.IntegerField(label=_("Год принятия"), required=False, min_value=1780, max_value=2100)
-    date_from = forms.DateField(
-        label=_("Принято с"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("по"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = forms.DateField(label=_("Принято с"), required=False, widget=DatePickerInput())
+    date_to = forms.DateField(label=_("по"), required=False, widget=DatePickerInput())
     sort = forms.ChoiceField(label=_("Сортировка"), required=False, choices=SORT_CHOICES)
 
     error_messages = {
@@ -61,7 +86,7 @@ class DecisionFilterForm(forms.Form):
             max_value=self.error_messages["year"],
         )
         for name in ("date_from", "date_to"):
-            self.fields[name].input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
             self.fields[name].error_messages["invalid"] = self.error_messages["date"]
         self.fields["kind"].error_messages["invalid_choice"] = _("Выберите вид акта из списка.")
         self.fields["status"].error_messages["invalid_choice"] = _("Выберите статус из списка.")

@@ -13,6 +13,10 @@ from home import views as home_views
 from home.page_cache import uses_query_parameters
 from home.sitemaps import AllLanguagesSitemap
 
+# The 403 and 500 pages in the language of the address (home/views.py).
+handler403 = "home.views.permission_denied"
+handler500 = "home.views.server_error"
+
 urlpatterns = [
     # Wagtail's reports with safe spreadsheet downloads, in front of Wagtail's own at the same addresses.
     path("admin/", include(admin_reports)),

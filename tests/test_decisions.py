@@ -199,6 +199,22 @@ def test_bad_filters_are_explained_and_keep_what_was_typed(client, registry_acts
     assert count(html) == 4  # invalid filters narrow nothing
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("2021-05-01", 'value="2021-05-01"'), ("01.05.2021", 'value="2021-05-01"'), ("99999-99-99", None)],
+)
+def test_date_fields_show_only_a_date_html_allows(client, typed, shown):
+    # Regression (vnu): an impossible date was echoed into <input type="date" value="...">, which
+    # HTML forbids; the field is left empty and its error says what to type.
+    html = client.get("/ru/decisions/", {"date_from": typed}).text
+    field = re.search(r'<input type="date" name="date_from"[^>]*>', html).group(0)
+    if shown:
+        assert shown in field
+    else:
+        assert "value=" not in field
+        assert "Введите дату в виде ДД.ММ.ГГГГ" in html
+
+
 @pytest.mark.parametrize("query", ['"', "\\'", '"unterminated', "a\\b", "NEAR("])
 def test_search_words_with_quotes_or_backslashes_are_text_not_a_server_error(client, query):
     # Regression: SQLite's FTS5 took quotes and backslashes as its own syntax and failed.

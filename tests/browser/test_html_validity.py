@@ -3,8 +3,9 @@
 Every page type of AXE_TARGETS is loaded in Chromium in Russian, English and Udmurt, in the normal
 version and in a visual mode with images off (the server writes other markup there), and the HTML
 the server sent for the document the visitor ends on (a form sent with errors is a POST's answer)
-goes to vnu in one run: the JVM starts once. vnu.jar comes from tools/vnu (`make vnu`), Java from
-Debian (`make system-deps`).
+goes to vnu in one run: the JVM starts once. So do the error pages of ERROR_TARGETS (400, 403, 413,
+500), each asked for with the request that causes it, in the same languages and modes.
+vnu.jar comes from tools/vnu (`make vnu`), Java from Debian (`make system-deps`).
 """
 
 import json
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser.visual_modes import AXE_TARGETS, LANGUAGES, MODES, use_mode
+from tests.browser.visual_modes import AXE_TARGETS, ERROR_TARGETS, LANGUAGES, MODES, error_page, use_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("site_db")]
 
@@ -78,6 +79,14 @@ def test_every_public_page_type_is_valid_html_in_every_language_and_mode(browser
                 file = tmp_path / f"{target.name}.{language}.{mode.name}.html"
                 file.write_text(html)
                 files.append(file)
+    for target in ERROR_TARGETS:
+        for language in LANGUAGES:
+            for mode in HTML_MODES:
+                use_mode(context, page, mode, site_server.url)
+                with error_page(page, site_server.url, target, language, mode) as html:
+                    file = tmp_path / f"{target.name}.{language}.{mode.name}.html"
+                    file.write_text(html)
+                    files.append(file)
     context.close()
-    assert len(files) == len(AXE_TARGETS) * len(LANGUAGES) * len(HTML_MODES)
+    assert len(files) == (len(AXE_TARGETS) + len(ERROR_TARGETS)) * len(LANGUAGES) * len(HTML_MODES)
     assert vnu_errors(files) == []

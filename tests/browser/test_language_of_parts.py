@@ -6,13 +6,14 @@ like «123-р», the consent wording, a search for a Russian word) must sit in a
 language is Russian or Udmurt; alt texts, labels and tooltips count too. On the Udmurt version,
 where Cyrillic is the page's own script, the titles of the Russian pages it shows untranslated
 must sit in an element marked Russian. Both in the normal version and with images replaced by text.
+The error pages (400, 403, 413, 500; ERROR_TARGETS) are checked the same way, as the server sent them.
 """
 
 import pytest
 from django.db.models import Exists, OuterRef
 from wagtail.models import Page
 
-from tests.browser.visual_modes import AXE_TARGETS, MODES, use_mode
+from tests.browser.visual_modes import AXE_TARGETS, ERROR_TARGETS, MODES, error_page, use_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("site_db")]
 
@@ -83,6 +84,13 @@ def test_every_page_type_marks_the_language_of_its_parts(browser, site_server, l
                 target.prepare(page)
                 page.wait_for_load_state()
             found = page.evaluate(OUT_OF_PLACE, arguments)
+            if found:
+                failures[f"{target.name} ({mode.name})"] = found
+    for target in ERROR_TARGETS:
+        for mode in CHECKED_MODES:
+            use_mode(context, page, mode, site_server.url)
+            with error_page(page, site_server.url, target, language, mode):
+                found = page.evaluate(OUT_OF_PLACE, arguments)
             if found:
                 failures[f"{target.name} ({mode.name})"] = found
     context.close()

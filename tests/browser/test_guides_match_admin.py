@@ -128,9 +128,9 @@ def normalized(text):
 def shows(page, label):
     """The label is on the screen: as visible text, a control's name or a field's label."""
     wanted = re.compile(re.escape(normalized(label)).replace(r"\ ", r"\s+"), re.IGNORECASE)
-    candidates = page.locator("button, a, label, h1, h2, h3, [role=tab], legend, th, [aria-label]").filter(
-        visible=True
-    )
+    candidates = page.locator(
+        "button, a, label, h1, h2, h3, [role=tab], legend, th, [aria-label], input[type=submit]"
+    ).filter(visible=True)
     for index in range(candidates.count()):
         element = candidates.nth(index)
         text = element.inner_text() or ""
@@ -138,6 +138,7 @@ def shows(page, label):
             text,
             element.get_attribute("aria-label"),
             element.get_attribute("data-w-tooltip-content-value"),
+            element.get_attribute("value") if element.get_attribute("type") == "submit" else None,
         ]
         if any(wanted.search(normalized(name)) for name in names if name):
             return True
@@ -246,3 +247,130 @@ def test_the_author_and_editor_find_every_label_where_the_guides_say(browser, si
     news_index = NewsIndexPage.objects.get(slug="news", locale__language_code="ru")
     editor.goto(f"{url}/admin/pages/add/news/newspage/{news_index.pk}/")
     check(editor, "news item editor")
+
+
+# docs/translators.md: screen → the labels it names there, as the translator sees them.
+TRANSLATOR_SCREENS = {
+    "translator's dashboard": ["Помощь", "Страницы", "Контакты в подвале"],
+    "«Страницы» menu": ["Home", "Главная"],
+    "untranslated copy": ["Перевести эту страницу"],
+    "«Перевести страницу» form": ["Отправить"],
+    "translation editor": [
+        "Перевести",
+        "Скачать PO-файл",
+        "Загрузить PO-файл",
+        "Предварительный просмотр",
+        "Опубликовать на языке: English",
+    ],
+    "a fragment being translated": ["Сохранить"],
+    "a fragment translated": ["Редактировать"],
+    "footer contacts listing": ["Язык", "Дополнительные опции"],
+    "«···» of the Russian record": ["Перевести", "Синхронизировать переведенные сниппеты"],
+    "snippet translation editor": ["Опубликовать на языке: Удмурт"],
+}
+# Bold in docs/translators.md that is not a label on a translator's screen.
+TRANSLATOR_NOT_LABELS = {
+    "Отправить на проверку",  # the authors' button (templates/wagtail_localize/admin/edit_translation.html)
+    "«Решаем вместе»",  # the lists of synchronised fields name content, not controls
+    "категории проблем",
+    "контакты в подвале",
+    "главная страница",
+    "решения Думы",
+    "новости",
+    "рубрики и виды актов",
+    "фрагмент",
+    "страницу",
+}
+
+
+def translators_guide_labels():
+    text = (DOCS / "translators.md").read_text(encoding="utf-8")
+    return {" ".join(label.split()) for label in BOLD.findall(text)}
+
+
+def test_every_label_the_translators_guide_names_is_checked_on_a_screen():
+    checked = {label for labels in TRANSLATOR_SCREENS.values() for label in labels}
+    unchecked = translators_guide_labels() - checked - TRANSLATOR_NOT_LABELS
+    assert not unchecked, f"docs/translators.md names labels no screen is checked for: {sorted(unchecked)}"
+    stale = checked - translators_guide_labels()
+    assert not stale, f"labels checked that docs/translators.md no longer names: {sorted(stale)}"
+
+
+def check_translator(page, screen):
+    missing = [label for label in TRANSLATOR_SCREENS[screen] if not shows(page, label)]
+    assert not missing, f"«{screen}»: docs/translators.md names {missing}, the admin does not show them"
+
+
+@pytest.fixture
+def translator_and_page():
+    from wagtail.models import Locale
+
+    from home.models import FooterContacts
+    from tests.factories import InfoPageFactory
+    from tests.helpers import TRANSLATORS
+
+    user = staff_user("guide-translator", TRANSLATORS)
+    page = InfoPageFactory(
+        parent=home_page(), title="Проверка руководства переводчика", slug="guide-translator"
+    )
+    page.save_revision().publish()
+    copies = [
+        page.copy_for_translation(Locale.objects.get(language_code=code), copy_parents=True, alias=True)
+        for code in ("en", "udm")
+    ]
+    # «Синхронизировать» is offered once a translation exists: the English contacts are one.
+    assert FooterContacts.objects.filter(locale__language_code="en").exists()
+    yield user, copies[0]
+    from wagtail_localize.models import Translation, TranslationSource
+
+    udmurt = Locale.objects.get(language_code="udm")
+    source = FooterContacts.objects.get(locale__language_code="ru")
+    FooterContacts.objects.filter(locale=udmurt).delete()
+    Translation.objects.filter(
+        source__in=TranslationSource.objects.filter(object_id=source.translation_key), target_locale=udmurt
+    ).delete()
+    Page.objects.filter(translation_key=page.translation_key).exclude(pk=page.pk).delete()
+    Page.objects.filter(pk=page.pk).delete()
+    user.delete()
+
+
+def test_the_translator_finds_every_label_where_the_guide_says(browser, site_server, translator_and_page):
+    user, english_copy = translator_and_page
+    url = site_server.url
+    translator = session_for(browser, site_server, user)
+    translator.set_default_timeout(8000)
+
+    translator.goto(f"{url}/admin/")
+    check_translator(translator, "translator's dashboard")
+    translator.get_by_role("button", name="Страницы", exact=True).click()
+    check_translator(translator, "«Страницы» menu")
+    translator.goto(f"{url}/admin/pages/{english_copy.pk}/edit/")
+    check_translator(translator, "untranslated copy")
+    translator.get_by_role("link", name="Перевести эту страницу").click()
+    check_translator(translator, "«Перевести страницу» form")
+    translator.locator("form [type=submit]").last.click()
+    expect(translator.get_by_role("button", name="Перевести").first).to_be_visible()
+    check_translator(translator, "translation editor")
+    segment = (
+        translator.locator("li", has_text="Проверка руководства переводчика")
+        .filter(has=translator.get_by_role("button"))
+        .last
+    )
+    segment.get_by_role("button", name="Перевести").click()
+    check_translator(translator, "a fragment being translated")
+    segment.locator("textarea").fill("Checking the translator's guide")
+    segment.get_by_role("button", name="Сохранить").click()
+    expect(segment.get_by_role("button", name="Редактировать")).to_be_visible()
+    check_translator(translator, "a fragment translated")
+
+    translator.goto(f"{url}/admin/snippets/home/footercontacts/")
+    check_translator(translator, "footer contacts listing")
+    russian_row = translator.locator("tr", has_text="Русский")
+    russian_row.get_by_role("button", name="Дополнительные опции").click()
+    check_translator(translator, "«···» of the Russian record")
+    russian_row.get_by_role("link", name="Перевести").click()
+    translator.get_by_role("checkbox", name="Удмурт").check()
+    translator.locator("form [type=submit]").last.click()
+    expect(translator.get_by_role("button", name="Перевести").first).to_be_visible()
+    check_translator(translator, "snippet translation editor")
+    translator.context.close()

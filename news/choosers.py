@@ -76,11 +76,23 @@ class LinkersOnlyMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+class TickColumn(chooser_views.CheckboxSelectColumn):
+    """The tick box of a row, named in Russian (Wagtail's own says «Выбрать»/"Select ...")."""
+
+    cell_template_name = "news/admin/chooser_tick_cell.html"
+
+
 class SourceChooseMixin(LinkersOnlyMixin):
     """The list in the modal: Russian items but the page being edited, with `extra_columns`."""
 
     related = ()
     extra_columns = ()
+    # Our own count and "nothing found" lines instead of Wagtail's «Есть 1 совпадение».
+    results_template_name = "news/admin/chooser_results.html"
+
+    @property
+    def checkbox_column(self):
+        return TickColumn("select", label=_("Отметить"), width="1%", accessor="pk")
 
     def get_object_list(self):
         return source_items(self.model_class, self.request.GET.get("exclude")).select_related(*self.related)

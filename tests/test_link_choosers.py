@@ -197,3 +197,34 @@ def test_links_chosen_on_the_russian_page_are_the_links_of_its_translation(
     page = client.get(translated.url).text
     assert "№ 123" in page and "Rules repealed" in page
     assert "On repealing" in client.get(translated_news.url).text
+
+
+LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+def visible_text_and_titles(html):
+    """What the modal shows a person: its text and the tooltips of its controls."""
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    titles = re.findall(r'(?:title|aria-label|placeholder|value)="([^"]*)"', html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split() + titles)
+
+
+@pytest.mark.parametrize("chooser", CHOOSERS)
+@pytest.mark.parametrize("query", [None, "благоустройства", "нет такого 999"])
+def test_the_chooser_window_speaks_russian_only(editor, acts, chooser, query):
+    params = {"q": query} if query else {}
+    for view in ("choose", "choose_results"):
+        response = editor.get(reverse(f"{chooser}:{view}"), {"multiple": 1, **params})
+        _, html = offered(response)
+        text = visible_text_and_titles(html)
+        english = {word for word in LATIN_WORD.findall(text) if word not in {"selectInside", "tabs"}}
+        assert not english, (chooser, view, query, sorted(english))
+        for wagtails_russian in ("Есть 1 совпадение", "К сожалению", "Выбрать О "):
+            assert wagtails_russian not in text
+
+
+def test_the_chooser_counts_and_says_what_to_do_when_nothing_is_found(editor, acts):
+    _, html = offered(choose(editor, "news_decision_chooser", q="№ 123"))
+    assert "Найдено: 1" in html and "Отметить: О правилах благоустройства" in html
+    _, html = offered(choose(editor, "news_decision_chooser", q="нет такого 999"))
+    assert "По запросу «<em>нет такого 999</em>» ничего не нашлось" in html

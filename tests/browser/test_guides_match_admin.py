@@ -125,23 +125,21 @@ def normalized(text):
     return re.sub(r"[«»\"*]", "", text).strip().casefold()
 
 
+# The names a person reads on the visible controls, headings and field labels, read in one call.
+SCREEN_NAMES = """() => Array.from(document.querySelectorAll(
+    "button, a, label, h1, h2, h3, [role=tab], legend, th, [aria-label], input[type=submit]"
+)).filter((element) => element.checkVisibility()).flatMap((element) => [
+    element.innerText,
+    element.getAttribute("aria-label"),
+    element.getAttribute("data-w-tooltip-content-value"),
+    element.type === "submit" ? element.value : null,
+].filter(Boolean))"""
+
+
 def shows(page, label):
     """The label is on the screen: as visible text, a control's name or a field's label."""
     wanted = re.compile(re.escape(normalized(label)).replace(r"\ ", r"\s+"), re.IGNORECASE)
-    candidates = page.locator("button, a, label, h1, h2, h3, [role=tab], legend, th, [aria-label]").filter(
-        visible=True
-    )
-    for index in range(candidates.count()):
-        element = candidates.nth(index)
-        text = element.inner_text() or ""
-        names = [
-            text,
-            element.get_attribute("aria-label"),
-            element.get_attribute("data-w-tooltip-content-value"),
-        ]
-        if any(wanted.search(normalized(name)) for name in names if name):
-            return True
-    return False
+    return any(wanted.search(normalized(name)) for name in page.evaluate(SCREEN_NAMES))
 
 
 def check(page, screen):
@@ -246,3 +244,268 @@ def test_the_author_and_editor_find_every_label_where_the_guides_say(browser, si
     news_index = NewsIndexPage.objects.get(slug="news", locale__language_code="ru")
     editor.goto(f"{url}/admin/pages/add/news/newspage/{news_index.pk}/")
     check(editor, "news item editor")
+
+
+# docs/translators.md: screen → the labels it names there, as the translator sees them.
+TRANSLATOR_SCREENS = {
+    "translator's dashboard": ["Помощь", "Страницы", "Контакты в подвале"],
+    "«Страницы» menu": ["Home", "Главная"],
+    "untranslated copy": ["Перевести эту страницу"],
+    "«Перевести страницу» form": ["Отправить"],
+    "translation editor": [
+        "Перевести",
+        "Скачать PO-файл",
+        "Загрузить PO-файл",
+        "Предварительный просмотр",
+        "Опубликовать на языке: English",
+    ],
+    "a fragment being translated": ["Сохранить"],
+    "a fragment translated": ["Редактировать"],
+    "footer contacts listing": ["Язык", "Дополнительные опции"],
+    "«···» of the Russian record": ["Перевести", "Синхронизировать переведенные сниппеты"],
+    "snippet translation editor": ["Опубликовать на языке: Удмурт"],
+}
+# Bold in docs/translators.md that is not a label on a translator's screen.
+TRANSLATOR_NOT_LABELS = {
+    "Отправить на проверку",  # the authors' button (templates/wagtail_localize/admin/edit_translation.html)
+    "«Решаем вместе»",  # the lists of synchronised fields name content, not controls
+    "категории проблем",
+    "контакты в подвале",
+    "главная страница",
+    "решения Думы",
+    "новости",
+    "рубрики и виды актов",
+    "фрагмент",
+    "страницу",
+}
+
+
+def translators_guide_labels():
+    text = (DOCS / "translators.md").read_text(encoding="utf-8")
+    return {" ".join(label.split()) for label in BOLD.findall(text)}
+
+
+def test_every_label_the_translators_guide_names_is_checked_on_a_screen():
+    checked = {label for labels in TRANSLATOR_SCREENS.values() for label in labels}
+    unchecked = translators_guide_labels() - checked - TRANSLATOR_NOT_LABELS
+    assert not unchecked, f"docs/translators.md names labels no screen is checked for: {sorted(unchecked)}"
+    stale = checked - translators_guide_labels()
+    assert not stale, f"labels checked that docs/translators.md no longer names: {sorted(stale)}"
+
+
+def check_translator(page, screen):
+    missing = [label for label in TRANSLATOR_SCREENS[screen] if not shows(page, label)]
+    assert not missing, f"«{screen}»: docs/translators.md names {missing}, the admin does not show them"
+
+
+@pytest.fixture
+def translator_and_page():
+    from wagtail.models import Locale
+
+    from home.models import FooterContacts
+    from tests.factories import InfoPageFactory
+    from tests.helpers import TRANSLATORS
+
+    user = staff_user("guide-translator", TRANSLATORS)
+    page = InfoPageFactory(
+        parent=home_page(), title="Проверка руководства переводчика", slug="guide-translator"
+    )
+    page.save_revision().publish()
+    copies = [
+        page.copy_for_translation(Locale.objects.get(language_code=code), copy_parents=True, alias=True)
+        for code in ("en", "udm")
+    ]
+    # «Синхронизировать» is offered once a translation exists: the English contacts are one.
+    assert FooterContacts.objects.filter(locale__language_code="en").exists()
+    yield user, copies[0]
+    from wagtail_localize.models import Translation, TranslationSource
+
+    udmurt = Locale.objects.get(language_code="udm")
+    source = FooterContacts.objects.get(locale__language_code="ru")
+    FooterContacts.objects.filter(locale=udmurt).delete()
+    Translation.objects.filter(
+        source__in=TranslationSource.objects.filter(object_id=source.translation_key), target_locale=udmurt
+    ).delete()
+    Page.objects.filter(translation_key=page.translation_key).exclude(pk=page.pk).delete()
+    Page.objects.filter(pk=page.pk).delete()
+    user.delete()
+
+
+def test_the_translator_finds_every_label_where_the_guide_says(browser, site_server, translator_and_page):
+    user, english_copy = translator_and_page
+    url = site_server.url
+    translator = session_for(browser, site_server, user)
+    translator.set_default_timeout(8000)
+
+    translator.goto(f"{url}/admin/")
+    check_translator(translator, "translator's dashboard")
+    translator.get_by_role("button", name="Страницы", exact=True).click()
+    expect(translator.locator(".c-page-explorer__item").first).to_be_visible()
+    check_translator(translator, "«Страницы» menu")
+    translator.goto(f"{url}/admin/pages/{english_copy.pk}/edit/")
+    check_translator(translator, "untranslated copy")
+    translator.get_by_role("link", name="Перевести эту страницу").click()
+    expect(translator.get_by_role("checkbox", name="English")).to_be_visible()
+    check_translator(translator, "«Перевести страницу» form")
+    translator.locator("form [type=submit]").last.click()
+    expect(translator.get_by_role("button", name="Перевести").first).to_be_visible()
+    check_translator(translator, "translation editor")
+    segment = (
+        translator.locator("li", has_text="Проверка руководства переводчика")
+        .filter(has=translator.get_by_role("button"))
+        .last
+    )
+    segment.get_by_role("button", name="Перевести").click()
+    expect(segment.locator("textarea")).to_be_visible()
+    check_translator(translator, "a fragment being translated")
+    segment.locator("textarea").fill("Checking the translator's guide")
+    segment.get_by_role("button", name="Сохранить").click()
+    expect(segment.get_by_role("button", name="Редактировать")).to_be_visible()
+    check_translator(translator, "a fragment translated")
+
+    translator.goto(f"{url}/admin/snippets/home/footercontacts/")
+    expect(translator.locator("tr", has_text="Русский")).to_be_visible()
+    check_translator(translator, "footer contacts listing")
+    russian_row = translator.locator("tr", has_text="Русский")
+    russian_row.get_by_role("button", name="Дополнительные опции").click()
+    expect(russian_row.get_by_role("link", name="Перевести")).to_be_visible()
+    check_translator(translator, "«···» of the Russian record")
+    russian_row.get_by_role("link", name="Перевести").click()
+    expect(translator.get_by_role("checkbox", name="Удмурт")).to_be_visible()
+    translator.get_by_role("checkbox", name="Удмурт").check()
+    translator.locator("form [type=submit]").last.click()
+    expect(translator.get_by_role("button", name="Перевести").first).to_be_visible()
+    check_translator(translator, "snippet translation editor")
+    translator.context.close()
+
+
+# docs/moderators.md: screen → the labels it names there (moderator's screens, then the editor's).
+MODERATOR_SCREENS = {
+    "moderator's dashboard": ["Помощь", "Аккаунт"],
+    "«Решаем вместе» menu": ["Решаем вместе → Сообщения жителей"],
+    "inbox": ["«Поступило»", "«Срок ответа»", "CSV", "XLSX"],
+    "inbox filters": ["статус", "категория", "дата поступления", "просрочено", "ответственный"],
+    "inbox with a report ticked": ["«Сменить статус»"],
+    "a report": [
+        "«Работа с сообщением»",
+        "Статус",
+        "Ответственный",
+        "Комментарий к смене статуса",
+        "Дубликат сообщения",
+        "Категория",
+        "Срок ответа",
+        "Ответ жителю",
+        "Служебная заметка",
+        "Сохранить",
+    ],
+    "editor's form page": [
+        "Страницы",
+        "Содержимое",
+        "Вступление",
+        "Категории в форме",
+        "Страница об официальных обращениях",
+        "Согласие на обработку персональных данных (152-ФЗ)",
+        "Текст благодарности",
+        "Настройки",
+    ],
+    "editor's form page, «Настройки» tab": ["Срок ответа, дней", "Адреса для уведомлений"],
+    "editor's «Решаем вместе» menu": ["Решаем вместе → Категории проблем"],
+    "editor's new category": [
+        "название",
+        "пояснение",
+        "почта ответственной службы",
+        "принимать сообщения",
+        "порядок",
+    ],
+}
+# Bold in docs/moderators.md that is emphasis or an example, not a label.
+MODERATOR_NOT_LABELS = {
+    "ГЛЗ-2026-000123",  # an example number
+    "главной странице панели",
+    "новых",  # the dashboard panel's counts (tests/test_moderators_day.py)
+    "просрочено",
+    "«просрочено»",
+    "просрочены",
+    "в ближайшие 3 дня",
+    "номеру",  # what the search finds (tests/test_feedback_inbox.py)
+    "адресу",
+    "тексту",
+    "фото",
+    "ответ жителям",  # a field of the «Сменить статус» form (tests/test_feedback_status_changes.py)
+    "Когда житель получает письмо.",
+    "Что в письмах жителю.",
+    "Если меняете смысл текста — поменяйте версию",
+}
+
+
+def moderators_guide_labels():
+    text = (DOCS / "moderators.md").read_text(encoding="utf-8")
+    return {" ".join(label.split()) for label in BOLD.findall(text)}
+
+
+def test_every_label_the_moderators_guide_names_is_checked_on_a_screen():
+    checked = {label for labels in MODERATOR_SCREENS.values() for label in labels}
+    unchecked = moderators_guide_labels() - checked - MODERATOR_NOT_LABELS
+    assert not unchecked, f"docs/moderators.md names labels no screen is checked for: {sorted(unchecked)}"
+    stale = checked - moderators_guide_labels()
+    assert not stale, f"labels checked that docs/moderators.md no longer names: {sorted(stale)}"
+
+
+def check_moderators_guide(page, screen):
+    labels = [label.split(" → ")[-1] for label in MODERATOR_SCREENS[screen]]
+    missing = [label for label in labels if not shows(page, label)]
+    assert not missing, f"«{screen}»: docs/moderators.md names {missing}, the admin does not show them"
+
+
+@pytest.fixture
+def moderator_and_editor():
+    from tests.feedback_helpers import make_report
+    from tests.helpers import REPORT_MODERATORS
+
+    users = staff_user("guide-moderator", REPORT_MODERATORS), staff_user("guide-form-editor", EDITORS)
+    report = make_report(description="Яма на дороге у дома 5, проверка руководства.")
+    yield users, report
+    report.delete()
+    for user in users:
+        user.delete()
+
+
+def test_the_moderator_finds_every_label_where_the_guide_says(browser, site_server, moderator_and_editor):
+    from feedback.models import ProblemReport
+    from tests.feedback_helpers import feedback_page
+
+    (moderator_user, editor_user), report = moderator_and_editor
+    url = site_server.url
+    moderator = session_for(browser, site_server, moderator_user)
+    moderator.set_default_timeout(8000)
+    moderator.goto(f"{url}/admin/")
+    check_moderators_guide(moderator, "moderator's dashboard")
+    moderator.get_by_role("button", name="Решаем вместе").click()
+    expect(moderator.get_by_role("link", name="Сообщения жителей", exact=True)).to_be_visible()
+    check_moderators_guide(moderator, "«Решаем вместе» menu")
+    moderator.get_by_role("link", name="Сообщения жителей", exact=True).click()
+    expect(moderator.locator("tr", has_text=report.number)).to_be_visible()
+    moderator.locator("header").get_by_role("button", name=re.compile("Действия|Ещё")).first.click()
+    check_moderators_guide(moderator, "inbox")
+    moderator.keyboard.press("Escape")
+    moderator.get_by_role("button", name="Показать фильтры").click()
+    check_moderators_guide(moderator, "inbox filters")
+    moderator.locator("tr", has_text=report.number).locator("input[type=checkbox]").check()
+    check_moderators_guide(moderator, "inbox with a report ticked")
+    moderator.goto(f"{url}/admin/snippets/feedback/problemreport/edit/{report.pk}/")
+    check_moderators_guide(moderator, "a report")
+    moderator.context.close()
+    assert ProblemReport.objects.filter(pk=report.pk).exists()
+
+    editor = session_for(browser, site_server, editor_user)
+    editor.set_default_timeout(8000)
+    editor.goto(f"{url}/admin/pages/{feedback_page().pk}/edit/")
+    check_moderators_guide(editor, "editor's form page")
+    editor.get_by_role("tab", name="Настройки").click()
+    check_moderators_guide(editor, "editor's form page, «Настройки» tab")
+    editor.get_by_role("button", name="Решаем вместе").click()
+    expect(editor.get_by_role("link", name="Категории проблем", exact=True)).to_be_visible()
+    check_moderators_guide(editor, "editor's «Решаем вместе» menu")
+    editor.goto(f"{url}/admin/snippets/feedback/problemcategory/add/")
+    check_moderators_guide(editor, "editor's new category")
+    editor.context.close()

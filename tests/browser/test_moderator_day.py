@@ -14,24 +14,11 @@ from playwright.sync_api import expect
 from wagtail.users.models import UserProfile
 
 from feedback.models import Notification, ProblemReport, Status
+from tests.browser.staff_day import Clicks
 from tests.feedback_helpers import make_report, staff_user
 from tests.helpers import REPORT_MODERATORS
 
 pytestmark = pytest.mark.browser
-
-
-class Clicks:
-    """Counts what the moderator does: each click, choice in a list or field typed into is one."""
-
-    def __init__(self):
-        self.steps = []
-
-    def __call__(self, step, action, *args, **kwargs):
-        action(*args, **kwargs)
-        self.steps.append(step)
-
-    def report(self):
-        return f"{len(self.steps)} clicks: " + "; ".join(self.steps)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from compliance.services import mark_reviewed, send_reminders
 from compliance.states import DUE_SOON_DAYS, State, add_months, items_for_status, statuses
 from tests.factories import InfoPageFactory
 from tests.feedback_helpers import staff_user
-from tests.helpers import EDITORS, home_page
+from tests.helpers import AUTHORS, EDITORS, REPORT_MODERATORS, TRANSLATORS, home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -419,3 +419,25 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("connection refused")
+
+
+def test_an_author_sees_the_notice_but_not_the_report(client):
+    client.force_login(staff_user("author", AUTHORS))
+    page = published_page(datetime.date(2026, 1, 1))
+    local_item([page], title="Порядок приёма граждан")
+    text = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "«Порядок приёма граждан»" in text
+    assert REPORT_URL not in client.get("/admin/").content.decode()  # neither panel nor menu item
+    assert client.get(REPORT_URL).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("group", [TRANSLATORS, REPORT_MODERATORS])
+def test_translators_and_moderators_see_no_registry_anywhere(client, group):
+    client.force_login(staff_user("member", group))
+    text = client.get("/admin/").content.decode()
+    assert REPORT_URL not in text and "/admin/snippets/compliance/" not in text
+    item = local_item([published_page()])
+    response = client.post(f"/admin/mandatory-information/{item.pk}/reviewed/")
+    assert response.status_code == 403 or response["Location"] == "/admin/"  # Wagtail's «no access»
+    item.refresh_from_db()
+    assert item.reviewed_at is None

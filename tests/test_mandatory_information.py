@@ -4,9 +4,11 @@ the one-click review, the editor's notice, the dashboard panel, the report and i
 import csv
 import datetime
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -441,3 +443,10 @@ def test_translators_and_moderators_see_no_registry_anywhere(client, group):
     assert response.status_code == 403 or response["Location"] == "/admin/"  # Wagtail's «no access»
     item.refresh_from_db()
     assert item.reviewed_at is None
+
+
+def test_the_guide_lists_every_seeded_item_with_the_law_wording():
+    guide = (Path(settings.BASE_DIR) / "docs" / "mandatory-information.md").read_text(encoding="utf-8")
+    for item in RequiredItem.objects.exclude(code=""):
+        assert item.legal_text in guide, item.code
+        assert item.title in guide, item.code

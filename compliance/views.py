@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -84,7 +85,13 @@ class ReviewColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         request = parent_context["request"]
-        context.update(item=instance, may_review=may_review(request.user), next=request.get_full_path())
+        context.update(
+            item=instance,
+            may_review=may_review(request.user),
+            next=request.get_full_path(),
+            # Cells render in a context of their own, without the request's token.
+            csrf_token=get_token(request),
+        )
         return context
 
 

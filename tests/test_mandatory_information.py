@@ -465,3 +465,12 @@ def zip_statuses():
     items = list(items_for_status().exclude(code=""))
     found = statuses(items)
     return [(item, found[item.pk]) for item in items]
+
+
+def test_the_review_button_carries_the_csrf_token(client):
+    client.force_login(staff_user("editor", EDITORS))
+    item = local_item([published_page(datetime.date(2020, 1, 1))])
+    text = client.get(REPORT_URL, {"state": "stale"}).content.decode()
+    form = text[text.index(f'action="/admin/mandatory-information/{item.pk}/reviewed/"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="csrfmiddlewaretoken" value="' in form and 'value=""' not in form.split("csrf")[1][:40]

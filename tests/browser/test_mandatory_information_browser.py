@@ -15,7 +15,7 @@ from wagtail.users.models import UserProfile
 
 from compliance.models import RequiredItem
 from tests.feedback_helpers import staff_user
-from tests.helpers import EDITORS
+from tests.helpers import EDITORS, home_page, page_by_slug
 
 pytestmark = pytest.mark.browser
 
@@ -55,4 +55,35 @@ def test_an_editor_goes_from_the_dashboard_to_the_stale_item_and_reviews_it(brow
     row.get_by_role("button", name="Проверено, изменений нет").click()
     expect(admin.get_by_text("отмечено, что изменений нет")).to_be_visible()
     assert RequiredItem.objects.get(code="13.1.1.б").reviewed_by_id == editor.pk
+    context.close()
+
+
+@pytest.fixture
+def item_to_link(site_db):
+    item = RequiredItem.objects.get(code="13.1.8.б")
+    yield item
+    item.page_links.all().delete()
+
+
+def test_an_editor_links_two_pages_to_an_item_in_one_chooser(browser, site_server, editor, item_to_link):
+    contacts, about = page_by_slug("contacts"), page_by_slug("about")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    admin = context.new_page()
+    admin.goto(f"{site_server.url}/admin/login/")
+    admin.locator("#id_username").fill(editor.username)
+    admin.locator("#id_password").fill("secret-password")
+    admin.locator("form button[type=submit]").click()
+    admin.goto(f"{site_server.url}/admin/snippets/compliance/requireditem/edit/{item_to_link.pk}/")
+
+    admin.locator("#id_page_links-OPEN_MODAL").click()
+    modal = admin.locator(".modal-content")
+    modal.locator(f'a.navigate-pages[href*="/{home_page().pk}/"]').first.click()
+    modal.locator(f'input[data-multiple-choice-select][value="{contacts.pk}"]').check()
+    modal.locator(f'input[data-multiple-choice-select][value="{about.pk}"]').check()
+    modal.locator("[data-multiple-choice-submit]").click()
+    expect(admin.locator("#id_page_links-FORMS")).to_contain_text("Контакты")
+    admin.locator("footer button[type=submit]", has_text="Сохранить").first.click()
+    expect(admin.get_by_text("обновлен")).to_be_visible()
+    linked = set(item_to_link.page_links.values_list("page_id", flat=True))
+    assert linked == {contacts.pk, about.pk}
     context.close()

@@ -35,7 +35,9 @@ def editor(site_db):
     user.delete()
 
 
-def test_an_editor_goes_from_the_dashboard_to_the_stale_item_and_reviews_it(browser, site_server, editor):
+def test_an_editor_goes_from_the_dashboard_to_the_stale_item_and_reviews_it(
+    browser, site_server, editor, output_path
+):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     admin = context.new_page()
     admin.goto(f"{site_server.url}/admin/login/")
@@ -52,9 +54,13 @@ def test_an_editor_goes_from_the_dashboard_to_the_stale_item_and_reviews_it(brow
 
     row = admin.locator("tr", has_text="Полномочия, задачи и функции подразделений")
     expect(row).to_contain_text("устарело")
+    admin.screenshot(path=f"{output_path}/mandatory-report-stale.png", full_page=True)
     row.get_by_role("button", name="Проверено, изменений нет").click()
     expect(admin.get_by_text("отмечено, что изменений нет")).to_be_visible()
     assert RequiredItem.objects.get(code="13.1.1.б").reviewed_by_id == editor.pk
+    admin.goto(f"{site_server.url}/admin/pages/{page_by_slug('about').pk}/edit/")
+    expect(admin.get_by_text("Страница размещает обязательную информацию")).to_be_visible()
+    admin.screenshot(path=f"{output_path}/mandatory-page-notice.png")
     context.close()
 
 

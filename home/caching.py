@@ -337,6 +337,7 @@ RULES = {
     "wagtailcore.comment": NOT_SHOWN,  # editors' comments, only in the admin
     "wagtailcore.commentreply": NOT_SHOWN,
     "contenttypes.contenttype": NOT_SHOWN,  # the type of a page, fixed when it is created
+    "compliance.requireditem": NOT_SHOWN,  # the staff's registry of mandatory information, admin only
 }
 # Settings models are created with their defaults on first use (by a visitor's page view), which
 # changes nothing shown; the admin saves them again with the editor's values.

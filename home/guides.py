@@ -55,6 +55,7 @@ GUIDES = (
     Guide("editors", _("Руководство редактора"), (AUTHORS, EDITORS)),
     Guide("news-and-decisions", _("Новости и реестр решений Думы"), (AUTHORS, EDITORS, TRANSLATORS)),
     Guide("accessibility", _("Доступность портала"), (AUTHORS, EDITORS, TRANSLATORS)),
+    Guide("mandatory-information", _("Обязательная информация (8-ФЗ)"), (EDITORS,)),
     Guide("translators", _("Руководство переводчика"), (EDITORS, TRANSLATORS)),
     Guide("moderators", _("Руководство модератора обращений"), (REPORT_MODERATORS,)),
     Guide("operations", _("Сервер: установка и обслуживание"), ()),

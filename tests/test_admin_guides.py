@@ -12,11 +12,19 @@ pytestmark = pytest.mark.django_db
 # What each group is meant to read (docs/), and a guide it must not be offered.
 OWN_GUIDES = {
     AUTHORS: {"editors", "news-and-decisions", "accessibility"},
-    EDITORS: {"editors", "news-and-decisions", "accessibility", "translators"},
+    EDITORS: {"editors", "news-and-decisions", "accessibility", "mandatory-information", "translators"},
     TRANSLATORS: {"translators", "news-and-decisions", "accessibility"},
     REPORT_MODERATORS: {"moderators"},
 }
-ALL_GUIDES = {"editors", "news-and-decisions", "accessibility", "translators", "moderators", "operations"}
+ALL_GUIDES = {
+    "editors",
+    "news-and-decisions",
+    "accessibility",
+    "mandatory-information",
+    "translators",
+    "moderators",
+    "operations",
+}
 
 
 def guide_url(name):

@@ -350,7 +350,12 @@ def test_the_services_may_write_where_the_site_writes():
     # read-only code: systemd creates the folder production's settings use by default.
     production = (BASE / "site_glazov" / "settings" / "production.py").read_text(encoding="utf-8")
     default_cache = re.search(r'^DEFAULT_CACHE_DIR = "([^"]+)"$', production, re.MULTILINE)[1]
-    for name in ("glazov.service", "glazov-publish-scheduled.service", "glazov-send-feedback-emails.service"):
+    for name in (
+        "glazov.service",
+        "glazov-publish-scheduled.service",
+        "glazov-send-feedback-emails.service",
+        "glazov-mandatory-reminders.service",
+    ):
         cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
         assert cache_folders == [default_cache], name
     assert not any(path.lstrip("-").startswith("/srv/glazov/app") for path in writable)
@@ -362,11 +367,13 @@ def test_the_services_may_write_where_the_site_writes():
 
 
 def test_the_timers_run_the_scheduled_jobs():
-    """Publishing every 5 minutes, e-mail retries every 10, the backup nightly; each command exists."""
+    """Publishing every 5 minutes, e-mail retries every 10, mandatory information reminders every morning,
+    the backup nightly; each command exists."""
     all_units = units()
     schedules = {
         "glazov-publish-scheduled": ("*:0/5", "publish_scheduled"),
         "glazov-send-feedback-emails": ("*:2/10", "send_feedback_emails"),
+        "glazov-mandatory-reminders": ("*-*-* 07:15:00", "send_mandatory_reminders"),
         "glazov-backup": ("*-*-* 02:30:00", None),
     }
     for name, (calendar, command) in schedules.items():

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from wagtail.models import Locale, Page
 
+from compliance.models import RequiredItem, RequiredItemPage
 from feedback.models import ProblemCategory
 from home.models import FooterContacts
 from news.models import DecisionKind, Rubric
@@ -53,6 +54,14 @@ RIGHTS = {
     "workflows": ("Процессы согласования", {}),
     "site_structure": ("Сайты, языки, перенаправления", {}),
     "history": ("Журнал изменений (только доступного группе)", dict.fromkeys(GROUPS, ("ru",))),
+    "mandatory_report": (
+        "Обязательная информация: отчёт, выгрузка, панель на главной",
+        {EDITORS: ("ru",)},
+    ),
+    "mandatory_work": (
+        "Обязательная информация: пункты и отметка «проверено»",
+        {EDITORS: ("ru",)},
+    ),
 }
 LOCALISED = {
     "page_add",
@@ -148,6 +157,29 @@ def probe_inbox_export(client, language):
     return ok(csv) and ok(xlsx)
 
 
+MANDATORY_REPORT = "/admin/reports/mandatory-information/"
+
+
+def probe_mandatory_report(client, language):
+    report = ok(client.get(MANDATORY_REPORT)) and ok(client.get(f"{MANDATORY_REPORT}results/"))
+    exports = ok(client.get(MANDATORY_REPORT, {"export": "csv"})) and ok(
+        client.get(MANDATORY_REPORT, {"export": "xlsx"})
+    )
+    panel = 'data-count="missing"' in client.get("/admin/").text
+    return report and exports and panel
+
+
+def probe_mandatory_work(client, language):
+    item = RequiredItem.objects.get(code="13.1.8.б")
+    RequiredItemPage.objects.create(item=item, page=page_in("ru"))
+    forms = ok(client.get("/admin/snippets/compliance/requireditem/add/")) and ok(
+        client.get(f"/admin/snippets/compliance/requireditem/edit/{item.pk}/")
+    )
+    client.post(f"/admin/mandatory-information/{item.pk}/reviewed/")
+    item.refresh_from_db()
+    return forms and item.reviewed_at is not None
+
+
 PROBES = {
     "admin": lambda client, language: ok(client.get("/admin/")),
     "page_add": lambda client, language: ok(
@@ -187,6 +219,8 @@ PROBES = {
         or ok(client.get("/admin/redirects/"))
     ),
     "history": lambda client, language: ok(client.get("/admin/reports/site-history/")),
+    "mandatory_report": probe_mandatory_report,
+    "mandatory_work": probe_mandatory_work,
 }
 
 

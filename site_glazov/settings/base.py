@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "home",
     "news",
     "feedback",
+    "compliance",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -119,7 +119,11 @@ def report_status(request, page, token):
     response = page.render(
         request,
         template="feedback/report_status.html",
-        context_overrides={"report": report, "history": report.status_changes.all()},
+        context_overrides={
+            "report": report,
+            "history": report.status_changes.all(),
+            "public_url": report.get_public_url(request),
+        },
     )
     return private_headers(response)
 

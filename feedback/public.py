@@ -31,7 +31,7 @@ FEED_ITEMS = 30
 FILTERS = tuple(PublicReportFilterForm.base_fields)
 LISTING_PARAMETERS = (*FILTERS, "page")
 
-# The open-data columns, documented in docs/open-data-reports.md (same order).
+# The open-data columns, documented in docs/moderators.md («Открытые данные»), in the same order.
 EXPORT_COLUMNS = [
     "number",
     "category",

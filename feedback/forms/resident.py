@@ -163,6 +163,14 @@ class ReportForm(forms.Form):
                     ),
                     css_class="feedback-form__coordinates",
                 ),
+                # Posts the form without saving it: the page comes back with similar open reports.
+                StrictButton(
+                    _("Проверить, не сообщили ли об этом уже"),
+                    type="submit",
+                    name="check_similar",
+                    value="1",
+                    css_class="btn btn-outline-primary feedback-form__check",
+                ),
             ),
             "photos",
             Fieldset(_("Как с вами связаться"), "name", "email", "phone"),

@@ -70,7 +70,19 @@ AXE_TARGETS = [
     AxeTarget("public-reports", lambda: _public_reports_path()),
     AxeTarget("public-reports-filtered", lambda: _public_reports_path("?status=open&street=Ленина")),
     AxeTarget("public-report", lambda: _public_report_path()),
+    AxeTarget(
+        "feedback-form-similar",
+        lambda: _public_reports_path() and "/ru/feedback/",
+        prepare=lambda page: _check_similar(page),
+    ),
 ]
+
+
+def _check_similar(page):
+    """Choose the first category, type the published report's street and ask for similar reports."""
+    page.locator("[name=category]").first.check()
+    page.locator("[name=address]").fill("ул. Ленина, 5")
+    page.locator("[name=check_similar]").click()
 
 
 def _published_report():

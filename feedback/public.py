@@ -21,6 +21,7 @@ from home.page_cache import uses_query_parameters
 from home.spreadsheet import csv_response
 from news.listings import paginate, query_prefix
 
+from . import stats
 from .forms.public import PublicReportFilterForm, category_choices
 from .models import ProblemCategory, ProblemReport, ReportPhoto, StatusChange
 from .models.categories import translations_by_key
@@ -213,6 +214,28 @@ class ReportsFeed(Feed):
 
 def reports_feed(request, page, category_id=None):
     return ReportsFeed(page, category_id)(request)
+
+
+@uses_query_parameters("period")
+def statistics(request, page):
+    """Counts by category and status and the city's speed, as tables; cached like any public page
+    (a published report's change refreshes it at once, other reports within PAGE_CACHE_SECONDS)."""
+    caching.depends_on(caching.REPORTS)
+    period = request.GET.get("period", "")
+    period = period if period in stats.PERIODS else ""
+    return page.render(
+        request,
+        template="feedback/report_stats.html",
+        context_overrides={
+            "stats": stats.report_statistics(period),
+            "period": period,
+            "periods": [
+                ("", _("за всё время")),
+                *((key, _("%(days)s дней") % {"days": key}) for key in stats.PERIODS),
+            ],
+            "listing_url": listing_url(page),
+        },
+    )
 
 
 def export_rows(request, page):

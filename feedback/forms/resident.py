@@ -163,21 +163,25 @@ class ReportForm(forms.Form):
                     ),
                     css_class="feedback-form__coordinates",
                 ),
-                # Posts the form without saving it: the page comes back with similar open reports.
-                StrictButton(
-                    _("Проверить, не сообщили ли об этом уже"),
-                    type="submit",
-                    name="check_similar",
-                    value="1",
-                    css_class="btn btn-outline-primary feedback-form__check",
-                ),
             ),
             "photos",
             Fieldset(_("Как с вами связаться"), "name", "email", "phone"),
             Fieldset(_("Согласие"), "consent"),
             Div(Field("website"), css_class="feedback-trap", aria_hidden="true"),
             # A <button>, not <input type="submit">: its label wraps at large text sizes.
-            StrictButton(_("Отправить сообщение"), type="submit", css_class="btn btn-primary btn-lg"),
+            Div(
+                StrictButton(_("Отправить сообщение"), type="submit", css_class="btn btn-primary btn-lg"),
+                # After the main button, so Enter in a field still sends the report. Posts the form
+                # without saving it: the page comes back with similar open reports, text kept.
+                StrictButton(
+                    _("Сначала проверить, не сообщили ли об этом уже"),
+                    type="submit",
+                    name="check_similar",
+                    value="1",
+                    css_class="btn btn-outline-primary feedback-form__check",
+                ),
+                css_class="feedback-form__buttons",
+            ),
         )
         return helper
 

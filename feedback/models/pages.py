@@ -57,6 +57,7 @@ PUBLIC_ROUTES = {
     "reports_csv",
     "reports_json",
     "public_report",
+    "reports_stats",
 }
 
 
@@ -321,6 +322,12 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         from feedback import public
 
         return public.export_json(request, self)
+
+    @path("reports/stats/", name="reports_stats")
+    def reports_stats_view(self, request):
+        from feedback import public
+
+        return public.statistics(request, self)
 
     @path("reports/<str:number>/", name="public_report")
     def public_report_view(self, request, number):

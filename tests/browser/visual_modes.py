@@ -64,12 +64,13 @@ AXE_TARGETS = [
     AxeTarget(
         "feedback-form-with-errors",
         "/ru/feedback/",
-        prepare=lambda page: page.locator(".feedback-form [type=submit]").click(),
+        prepare=lambda page: page.locator(".feedback-form .btn-primary[type=submit]").click(),
     ),
     AxeTarget("report-status", lambda: _report_status_path()),
     AxeTarget("public-reports", lambda: _public_reports_path()),
     AxeTarget("public-reports-filtered", lambda: _public_reports_path("?status=open&street=Ленина")),
     AxeTarget("public-report", lambda: _public_report_path()),
+    AxeTarget("report-statistics", lambda: _public_reports_path("stats/")),
     AxeTarget(
         "feedback-form-similar",
         lambda: _public_reports_path() and "/ru/feedback/",

@@ -59,6 +59,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
         label=_("Дата поступления"), widget=DateRangePickerWidget
     )
     overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
+    is_public = django_filters.BooleanFilter(label=_("Опубликовано на сайте"))
     assignee = StaffFilter(
         label=_("Ответственный"),
         queryset=lambda request: staff_who_work_reports(),
@@ -67,7 +68,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
 
     class Meta:
         model = ProblemReport
-        fields = ["status", "category", "created_at", "overdue", "assignee"]
+        fields = ["status", "category", "created_at", "overdue", "is_public", "assignee"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

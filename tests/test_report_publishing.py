@@ -260,3 +260,11 @@ def test_the_form_and_status_pages_stay_out_of_the_cache(client):
     for url in ("/ru/feedback/", f"/ru/feedback/status/{report.token}/"):
         client.get(url)
         assert cache_state(client.get(url)) != "HIT", url
+
+
+def test_the_inbox_filters_published_reports(client):
+    shown = publish(make_report())
+    hidden = make_report()
+    moderator_client(client)
+    html = client.get("/admin/snippets/feedback/problemreport/?is_public=true").text
+    assert shown.number in html and hidden.number not in html

@@ -169,7 +169,9 @@ def ensure_public_reports(page=None):
             settings.LANGUAGE_CODE,
         )
         created = timezone.now() - datetime.timedelta(days=days)
-        ProblemReport.objects.filter(pk=report.pk).update(created_at=created)
+        ProblemReport.objects.filter(pk=report.pk).update(
+            created_at=created, due_date=ProblemReport.due_date_for(created, page.deadline)
+        )
         report.status_changes.update(changed_at=created)
         report.refresh_from_db()
         change_status(report, status, by=None, public_answer=answer)

@@ -81,6 +81,7 @@ setup: messages ## Migrate the database and load the demo content (idempotent)
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) load_demo_content
 	$(MANAGE) create_demo_users
+	$(MANAGE) load_demo_reports
 
 .PHONY: run
 run: setup ## Set everything up and serve the demo site at http://127.0.0.1:$(PORT)

@@ -1,6 +1,9 @@
 """Demo content of «Решаем вместе»: the categories, the form page in Russian and English, the home CTA."""
 
+import datetime
+
 from django.conf import settings
+from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.synctree import synchronize_tree
 
@@ -8,7 +11,8 @@ from home.demo.load import ensure_translated
 from home.demo.translation import translate_with_po
 from home.models import HomePage
 
-from .models import FeedbackPage, ProblemCategory
+from .models import FeedbackPage, ProblemCategory, ProblemReport, Status
+from .services import change_status, create_report, publish_report
 
 CATEGORIES = [
     ("Вывоз мусора", "Не вывезли мусор, переполнены контейнеры, стихийная свалка.", "musor@example.org"),
@@ -99,6 +103,79 @@ def ensure_feedback_page(home, privacy, contacts, examples):
     home.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+# Published reports for the demo: (category, days ago, resident's text, public text, place,
+# coordinates, status, the city's answer). The residents are fictitious, with example.org addresses.
+PUBLIC_REPORTS = [
+    (
+        "Дороги и ямы",
+        40,
+        "Меня зовут Ольга, на перекрёстке Кирова и Сибирской большая яма, машины объезжают по встречной.",
+        "На перекрёстке улиц Кирова и Сибирской большая яма, машины объезжают её по встречной полосе.",
+        "перекрёсток ул. Кирова и ул. Сибирской",
+        ("58.138412", "52.661904"),
+        Status.RESOLVED,
+        "Яму заделали 12 мая в рамках ямочного ремонта. Спасибо за сообщение.",
+    ),
+    (
+        "Уличное освещение",
+        12,
+        "Не горят три фонаря вдоль дома 9 по ул. Ленина, вечером темно, звоните 8 912 000-00-00.",
+        "Не горят три фонаря вдоль дома 9 по ул. Ленина, вечером темно.",
+        "ул. Ленина, 9",
+        ("58.140117", "52.657310"),
+        Status.PLANNED,
+        "Замена ламп запланирована подрядчику «Горсвет» на эту неделю.",
+    ),
+    (
+        "Вывоз мусора",
+        3,
+        "У контейнерной площадки во дворе дома 21 по ул. Драгунова мусор не вывозят пятый день.",
+        "У контейнерной площадки во дворе дома 21 по ул. Драгунова мусор не вывозят пятый день.",
+        "ул. Драгунова, 21, контейнерная площадка",
+        None,
+        Status.ACCEPTED,
+        "",
+    ),
+]
+
+
+def ensure_public_reports(page=None):
+    """A few published reports with answers, so the public listing and its pages show something.
+
+    Loaded by `make setup` (manage.py load_demo_reports) after the demo content, not with it: the
+    test suite's database starts with no report at all.
+    """
+    page = page or FeedbackPage.objects.get(slug="feedback", locale__language_code=settings.LANGUAGE_CODE)
+    if ProblemReport.objects.filter(email__startswith="demo-resident-").exists():
+        return
+    for number, (category_name, days, text, public_text, place, point, status, answer) in enumerate(
+        PUBLIC_REPORTS, start=1
+    ):
+        category = ProblemCategory.objects.get(name=category_name, locale=page.locale)
+        report = create_report(
+            page,
+            {
+                "category": category,
+                "description": text,
+                "address": place,
+                "latitude": point[0] if point else None,
+                "longitude": point[1] if point else None,
+                "name": "Житель (демо)",
+                "email": f"demo-resident-{number}@example.org",
+                "phone": "",
+            },
+            settings.LANGUAGE_CODE,
+        )
+        created = timezone.now() - datetime.timedelta(days=days)
+        ProblemReport.objects.filter(pk=report.pk).update(
+            created_at=created, due_date=ProblemReport.due_date_for(created, page.deadline)
+        )
+        report.status_changes.update(changed_at=created)
+        report.refresh_from_db()
+        change_status(report, status, by=None, public_answer=answer)
+        publish_report(report, by=None, public_text=public_text, public_address=place)
 
 
 def load(examples=True):

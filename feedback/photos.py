@@ -236,3 +236,18 @@ def _in_srgb(image, icc_profile):
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken or mismatched profile: the plain conversion below
     return image.convert("RGB")
+
+
+def public_copy(handle):
+    """A photo for the public site from a stored private one: pixels only, re-encoded as a new JPEG.
+
+    The private photo is already clean (process_photo); this is a second, independent guarantee that
+    nothing but pixels (no EXIF, XMP, ICC profile or comment) reaches public media.
+    """
+    with Image.open(handle) as image:
+        image.load()
+        pixels = Image.new("RGB", image.size)
+        pixels.paste(image.convert("RGB"))
+    buffer = io.BytesIO()
+    pixels.save(buffer, "JPEG", quality=80, optimize=True)
+    return buffer.getvalue()

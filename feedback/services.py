@@ -1,6 +1,7 @@
 """Saving a resident's report and queueing its e-mails (the rate limits: feedback/ratelimit.py)."""
 
 import logging
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Notification, ProblemCategory, ProblemReport, ReportPhoto, Status, StatusChange
+from .photos import public_copy
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +149,10 @@ def change_status(report, status, *, by, public_answer=None, comment="", previou
         answer_changed = answer.strip() != (was_answer or "").strip()
         now = timezone.now()
         report.status, report.public_answer = status, answer
+        # What the site shows is publish_report's: a form opened before a publication must not undo it.
+        stored = ProblemReport.objects.filter(pk=report.pk).values(*PUBLIC_FIELDS).first() or {}
+        for name, value in stored.items():
+            setattr(report, name, value)
         if status_changed:
             report.closed_at = now if report.is_closed else None
         if answer_changed:
@@ -165,3 +171,93 @@ def change_status(report, status, *, by, public_answer=None, comment="", previou
         if status_changed or (answer_changed and answer.strip()):
             notify_resident_of_update(report)
     return change
+
+
+PUBLIC_FIELDS = [
+    "is_public",
+    "published_at",
+    "public_text",
+    "public_address",
+    "public_latitude",
+    "public_longitude",
+]
+
+
+def public_coordinate(value):
+    """A coordinate rounded to 3 decimals (about 100 m in Glazov): the public place, never the exact one."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def publish_report(report, *, by, public_text, public_address, public_photo_ids=()):
+    """Publish a report on the site, or update what the site shows of an already public one.
+
+    The one way to do it (the moderator's publish form, the demo content, the shell). The site shows
+    only ``public_text`` and ``public_address`` (as the moderator wrote them), the coordinates rounded
+    to about 100 m, the status, its dates, the public answer and the photos of ``public_photo_ids``,
+    each as a copy re-encoded from its pixels into public media. Photos not named lose their public
+    copy. Publishing is not a status: it is stamped in ``published_at`` (the first time) and logged
+    by number only. Saving the report is what makes the public pages stale (home/caching.py).
+    """
+    public_text = (public_text or "").strip()
+    public_address = (public_address or "").strip()
+    if not public_text or not public_address:
+        raise ValueError("A public report needs its public text and place")
+    public_photo_ids = {int(pk) for pk in public_photo_ids}
+    written = []
+    try:
+        with transaction.atomic():
+            locked = ProblemReport.objects.select_for_update().get(pk=report.pk)
+            locked.is_public = True
+            locked.published_at = locked.published_at or timezone.now()
+            locked.public_text = public_text
+            locked.public_address = public_address
+            locked.public_latitude = public_coordinate(locked.latitude)
+            locked.public_longitude = public_coordinate(locked.longitude)
+            for photo in locked.photos.all():
+                wanted = photo.pk in public_photo_ids
+                if wanted and not photo.public_image:
+                    with photo.image.open("rb") as handle:
+                        content = public_copy(handle)
+                    photo.public_image.save("photo.jpg", ContentFile(content), save=False)
+                    written.append(photo.public_image.name)
+                elif not wanted and photo.public_image:
+                    _remove_public_copy(photo)
+                photo.is_public = wanted
+                photo.save(update_fields=["is_public", "public_image"])
+            # Only the public fields: a status changed meanwhile by a colleague is kept.
+            locked.save(update_fields=PUBLIC_FIELDS)
+    except Exception:
+        for name in written:
+            ReportPhoto._meta.get_field("public_image").storage.delete(name)
+        raise
+    for name in PUBLIC_FIELDS:
+        setattr(report, name, getattr(locked, name))
+    logger.info("Report %s published by user %s", report.number, getattr(by, "pk", None))
+    return report
+
+
+def unpublish_report(report, *, by):
+    """Take a report off the site: its page, listing item, feed item and export row, and its photos."""
+    with transaction.atomic():
+        locked = ProblemReport.objects.select_for_update().get(pk=report.pk)
+        for photo in locked.photos.all():
+            if photo.public_image:
+                _remove_public_copy(photo)
+            photo.is_public = False
+            photo.save(update_fields=["is_public", "public_image"])
+        # The public text and place stay (for a later publication); nothing public shows them.
+        locked.is_public = False
+        locked.save(update_fields=["is_public"])
+    report.is_public = False
+    logger.info("Report %s unpublished by user %s", report.number, getattr(by, "pk", None))
+    return report
+
+
+def _remove_public_copy(photo):
+    name = photo.public_image.name
+    photo.public_image = ""
+    # After the commit: a rolled-back publish keeps the copy its (still public) report shows.
+    storage = ReportPhoto._meta.get_field("public_image").storage
+    transaction.on_commit(lambda: storage.delete(name))

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from . import ratelimit
 from .forms import ReportForm
 from .models import ProblemReport, ReportPhoto
+from .nearby import similar_reports
 from .services import create_report
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,11 @@ def private_headers(response):
     return response
 
 
-def render_form(request, page, form, status=200, notice=""):
+def render_form(request, page, form, status=200, notice="", similar=None):
     response = page.render(
-        request, template=FORM_TEMPLATE, context_overrides={"form": form, "notice": notice}
+        request,
+        template=FORM_TEMPLATE,
+        context_overrides={"form": form, "notice": notice, "similar": similar},
     )
     response.status_code = status
     return response
@@ -45,6 +48,20 @@ def keep_typed(request, page):
         key: value for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "website")
     }
     return ReportForm(page=page, initial=typed)
+
+
+def similar_to_typed(request, page):
+    """Open published reports like the one being typed, with their public pages' addresses."""
+    category = request.POST.get("category", "")
+    reports = similar_reports(
+        int(category) if category.isdigit() else None,
+        request.POST.get("address", "")[:300],
+        request.POST.get("latitude", "")[:20].replace(",", "."),
+        request.POST.get("longitude", "")[:20].replace(",", "."),
+    )
+    for report in reports:
+        report.public_url = page.url + page.reverse_subpage("public_report", args=[report.number])
+    return reports
 
 
 def upload_notice():
@@ -63,6 +80,9 @@ def upload_notice():
 def report_form(request, page):
     if request.method != "POST":
         return render_form(request, page, ReportForm(page=page))
+    if "check_similar" in request.POST:
+        # «Проверить, не сообщили ли уже»: nothing is saved or validated, the typed text stays.
+        return render_form(request, page, keep_typed(request, page), similar=similar_to_typed(request, page))
     if ratelimit.is_limited(request, ratelimit.REPORT):
         notice = _(
             "С вашего устройства недавно отправили много сообщений. Подождите 10 минут и нажмите "
@@ -119,7 +139,11 @@ def report_status(request, page, token):
     response = page.render(
         request,
         template="feedback/report_status.html",
-        context_overrides={"report": report, "history": report.status_changes.all()},
+        context_overrides={
+            "report": report,
+            "history": report.status_changes.all(),
+            "public_url": report.get_public_url(request),
+        },
     )
     return private_headers(response)
 

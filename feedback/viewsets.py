@@ -20,6 +20,7 @@ from home.admin_tables import LocalDateColumn
 from home.spreadsheet import SafeSpreadsheetExportMixin
 from home.viewsets import PortalSnippetViewSet, TranslatableSnippetViewSet
 
+from .admin_views import can_publish
 from .forms import ProblemReportAdminForm, StaffFilter, staff_who_work_reports
 from .models import ProblemCategory, ProblemReport, Status
 
@@ -58,6 +59,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
         label=_("Дата поступления"), widget=DateRangePickerWidget
     )
     overdue = django_filters.BooleanFilter(label=_("Просрочено"), method="filter_overdue")
+    is_public = django_filters.BooleanFilter(label=_("Опубликовано на сайте"))
     assignee = StaffFilter(
         label=_("Ответственный"),
         queryset=lambda request: staff_who_work_reports(),
@@ -66,7 +68,7 @@ class ProblemReportFilterSet(WagtailFilterSet):
 
     class Meta:
         model = ProblemReport
-        fields = ["status", "category", "created_at", "overdue", "assignee"]
+        fields = ["status", "category", "created_at", "overdue", "is_public", "assignee"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -104,6 +106,7 @@ class ReportDetailsPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["report"] = self.instance
+            context["can_publish"] = bool(self.instance.pk) and can_publish(self.request.user)
             context["photos"] = self.instance.photos.all() if self.instance.pk else []
             context["history"] = (
                 self.instance.status_changes.select_related("changed_by") if self.instance.pk else []
@@ -130,6 +133,7 @@ class ReportInspectView(InspectView):
                     "history": report.status_changes.select_related("changed_by"),
                     "notifications": report.notifications.all(),
                     "show_work": True,
+                    "can_publish": can_publish(self.request.user),
                 },
                 request=self.request,
             )

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .admin_views import publish_view
 from .bulk_actions import ChangeStatusBulkAction
 from .dashboard import DeadlinesPanel, ReportsSummaryPanel
 from .models import ProblemReport
@@ -19,7 +20,10 @@ hooks.register("register_bulk_action", ChangeStatusBulkAction)
 
 @hooks.register("register_admin_urls")
 def register_report_photo_url():
-    return [path("feedback/photos/<int:pk>/", report_photo, name="feedback_report_photo")]
+    return [
+        path("feedback/photos/<int:pk>/", report_photo, name="feedback_report_photo"),
+        path("feedback/reports/<int:pk>/publish/", publish_view, name="feedback_report_publish"),
+    ]
 
 
 @hooks.register("construct_homepage_panels")

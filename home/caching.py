@@ -2,7 +2,8 @@
 
 A **namespace** is a name for something public pages show: ``site`` (menus, footers, settings,
 snippets, every page that is not news or a decision), ``news`` and ``decisions`` (every listing
-of them), ``page:<translation key>`` (one page in all its languages), and ``all``. Its marker in
+of them), ``reports`` (the residents' reports a moderator published, wherever the site shows
+them), ``page:<translation key>`` (one page in all its languages), and ``all``. Its marker in
 the shared cache holds the time it last changed (``time.time_ns()``).
 
 Whatever is cached (a whole page in home.page_cache, the menus in home.navigation, the lists of
@@ -44,6 +45,8 @@ ALL = "all"
 SITE = "site"
 NEWS = "news"
 DECISIONS = "decisions"
+# Residents' reports a moderator published: their listing, pages, feeds, exports and statistics.
+REPORTS = "reports"
 # Changed by every publish (see changes_for_publish): what names nothing depends on it.
 PUBLISHED = "published"
 DEFAULT_NAMESPACES = (SITE, NEWS, DECISIONS, PUBLISHED)
@@ -331,7 +334,10 @@ RULES = {
     "taggit.tag": NOT_SHOWN,  # public pages show no tags
     "news.newspagetag": PART_OF_PAGE,
     "home.homepagefeaturedlink": PART_OF_PAGE,
-    "feedback.problemreport": NOT_SHOWN,  # only the private status page, never cached
+    # Published ones are shown (listing, pages, feeds, exports): see changes_for_report.
+    "feedback.problemreport": (REPORTS,),
+    "feedback.reportphoto": PART_OF_PAGE,  # saved by publish_report with its (saved) report
+    "feedback.statuschange": PART_OF_PAGE,  # saved by change_status with its (saved) report
     "auth.user": NOT_SHOWN,  # owners and authors are never shown on public pages
     "wagtailcore.revision": NOT_SHOWN,  # publishing it is what the page receivers handle
     "wagtailcore.comment": NOT_SHOWN,  # editors' comments, only in the admin
@@ -368,6 +374,32 @@ def _custom_image_or_document(model):
     if issubclass(model, AbstractDocument):
         return "wagtaildocs.document"
     return None
+
+
+def note_report_publicity(sender, instance, raw=False, **kwargs):
+    """Before a report is saved: was it on the site? (taken off it, its pages must go at once)"""
+    instance.cache_was_public = (
+        not raw and instance.pk is not None and sender.objects.filter(pk=instance.pk, is_public=True).exists()
+    )
+
+
+def changes_for_report(report, created=False, deleted=False):
+    """What saving (or deleting) a report makes stale.
+
+    A report nobody outside the admin sees (not published, never was) changes nothing cached. A
+    published one changed (status, answer, public text, photos) makes the reports' pages stale. One
+    taken off the site (unpublished or deleted) retires everything at once, like an unpublished page:
+    a moderator who unpublishes may have found personal data in it, which must not be served again.
+    """
+    if deleted:
+        return (ALL,) if report.is_public else ()
+    if created:
+        return ()
+    if report.is_public:
+        return (REPORTS,)
+    if getattr(report, "cache_was_public", False):
+        return (ALL,)
+    return ()
 
 
 def changes_for_save(model, created=False):
@@ -468,7 +500,10 @@ def on_save(sender, instance, created=False, raw=False, **kwargs):
         if created and instance.live:
             changed(*changes_for_publish(instance))
         return
-    names = changes_for_save(sender, created)
+    if _label(sender) == "feedback.problemreport":
+        names = changes_for_report(instance, created)
+    else:
+        names = changes_for_save(sender, created)
     if names:
         changed(*names)
 
@@ -477,7 +512,10 @@ def on_delete(sender, instance, **kwargs):
     if _is_page(sender):
         on_page_gone(sender, instance)
         return
-    names = changes_for_save(sender)
+    if _label(sender) == "feedback.problemreport":
+        names = changes_for_report(instance, deleted=True)
+    else:
+        names = changes_for_save(sender)
     if names:
         changed(*names)
 
@@ -510,6 +548,11 @@ def connect():
     post_delete.connect(on_delete, dispatch_uid="glazov_cache_delete")
     pre_save.connect(
         note_listing_changes, sender=apps.get_model("news.newspage"), dispatch_uid="glazov_cache_news"
+    )
+    pre_save.connect(
+        note_report_publicity,
+        sender=apps.get_model("feedback.problemreport"),
+        dispatch_uid="glazov_cache_reports",
     )
     m2m_changed.connect(on_link_changed, sender=_rubrics_through(), dispatch_uid="glazov_cache_rubrics")
     for label, field_name in PAGE_LINKS:

@@ -47,6 +47,7 @@ RIGHTS = {
     "inbox": ("Сообщения жителей: просмотр", {REPORT_MODERATORS: ("ru",)}),
     "report_work": ("Сообщения жителей: ответ и статус", {REPORT_MODERATORS: ("ru",)}),
     "inbox_export": ("Сообщения жителей: выгрузка CSV/XLSX", {REPORT_MODERATORS: ("ru",)}),
+    "report_publish": ("Сообщения жителей: публикация на сайте", {REPORT_MODERATORS: ("ru",)}),
     "report_delete": ("Сообщения жителей: удаление", {}),
     "report_photo": ("Фотографии жителей", {REPORT_MODERATORS: ("ru",)}),
     "settings": ("Настройки сайта (версия для слабовидящих)", {}),
@@ -139,6 +140,18 @@ def probe_report_work(client, language):
     return ok(response) and 'name="status"' in response.text
 
 
+def probe_report_publish(client, language):
+    report = make_report()
+    url = f"/admin/feedback/reports/{report.pk}/publish/"
+    form = client.get(url)
+    data = {"public_text": "Яма у остановки.", "public_address": "ул. Ленина, 12", "action": "publish"}
+    client.post(url, data)
+    published = type(report).objects.get(pk=report.pk).is_public
+    client.post(url, {"action": "unpublish"})
+    unpublished = not type(report).objects.get(pk=report.pk).is_public
+    return ok(form) and published and unpublished
+
+
 def probe_report_delete(client, language):
     report = make_report()
     client.post(f"/admin/snippets/feedback/problemreport/delete/{report.pk}/")
@@ -203,6 +216,7 @@ PROBES = {
     "inbox": lambda client, language: ok(client.get("/admin/snippets/feedback/problemreport/")),
     "report_work": probe_report_work,
     "inbox_export": probe_inbox_export,
+    "report_publish": probe_report_publish,
     "report_delete": probe_report_delete,
     "report_photo": probe_report_photo,
     "settings": lambda client, language: (

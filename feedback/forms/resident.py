@@ -42,7 +42,11 @@ class ReportForm(forms.Form):
         min_length=10,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Что именно не так и с какого времени. От 10 до 4000 знаков."),
+        help_text=_(
+            "Что именно не так и с какого времени. От 10 до 4000 знаков. Не пишите здесь имя, "
+            "телефон, почту и номер квартиры: модератор может опубликовать описание на сайте "
+            "(без ваших имени и контактов из полей ниже)."
+        ),
         error_messages={
             "required": _("Опишите проблему: хотя бы пару слов о том, что случилось."),
             "min_length": _("Опишите проблему подробнее: нужно не меньше 10 знаков, сейчас %(show_value)d."),
@@ -165,7 +169,19 @@ class ReportForm(forms.Form):
             Fieldset(_("Согласие"), "consent"),
             Div(Field("website"), css_class="feedback-trap", aria_hidden="true"),
             # A <button>, not <input type="submit">: its label wraps at large text sizes.
-            StrictButton(_("Отправить сообщение"), type="submit", css_class="btn btn-primary btn-lg"),
+            Div(
+                StrictButton(_("Отправить сообщение"), type="submit", css_class="btn btn-primary btn-lg"),
+                # After the main button, so Enter in a field still sends the report. Posts the form
+                # without saving it: the page comes back with similar open reports, text kept.
+                StrictButton(
+                    _("Сначала проверить, не сообщили ли об этом уже"),
+                    type="submit",
+                    name="check_similar",
+                    value="1",
+                    css_class="btn btn-outline-primary feedback-form__check",
+                ),
+                css_class="feedback-form__buttons",
+            ),
         )
         return helper
 

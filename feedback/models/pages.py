@@ -49,6 +49,18 @@ def split_addresses(value):
     ]
 
 
+# Routes whose answers hold nothing of one visitor: cached like any public page.
+PUBLIC_ROUTES = {
+    "public_reports",
+    "reports_feed",
+    "category_feed",
+    "reports_csv",
+    "reports_json",
+    "public_report",
+    "reports_stats",
+}
+
+
 class FeedbackPage(RoutablePageMixin, BasePage):
     """The report form of «Решаем вместе», with its confirmation and status pages under it."""
 
@@ -253,9 +265,12 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         return self.source_version.deadline_days
 
     def serve(self, request, *args, **kwargs):
-        """Every view of this page is one resident's (a CSRF token, a report): kept out of shared caches."""
+        """The form and the status pages are one resident's (a CSRF token, a report): kept out of
+        shared caches. The published reports (PUBLIC_ROUTES) are everyone's and cached as any page."""
         response = super().serve(request, *args, **kwargs)
-        patch_cache_control(response, private=True)
+        match = getattr(request, "routable_resolver_match", None)
+        if match is None or match.url_name not in PUBLIC_ROUTES:
+            patch_cache_control(response, private=True)
         return response
 
     @path("")
@@ -275,3 +290,47 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         from feedback.views import report_status
 
         return report_status(request, self, token)
+
+    # The published reports: no personal data, the same for every visitor (feedback/public.py).
+
+    @path("reports/", name="public_reports")
+    def public_reports_view(self, request):
+        from feedback import public
+
+        return public.report_listing(request, self)
+
+    @path("reports/feed/", name="reports_feed")
+    def reports_feed_view(self, request):
+        from feedback import public
+
+        return public.reports_feed(request, self)
+
+    @path("reports/feed/<int:category_id>/", name="category_feed")
+    def category_feed_view(self, request, category_id):
+        from feedback import public
+
+        return public.reports_feed(request, self, category_id)
+
+    @path("reports/export/csv/", name="reports_csv")
+    def reports_csv_view(self, request):
+        from feedback import public
+
+        return public.export_csv(request, self)
+
+    @path("reports/export/json/", name="reports_json")
+    def reports_json_view(self, request):
+        from feedback import public
+
+        return public.export_json(request, self)
+
+    @path("reports/stats/", name="reports_stats")
+    def reports_stats_view(self, request):
+        from feedback import public
+
+        return public.statistics(request, self)
+
+    @path("reports/<str:number>/", name="public_report")
+    def public_report_view(self, request, number):
+        from feedback import public
+
+        return public.report_detail(request, self, number)

@@ -110,6 +110,10 @@ class ProblemReportQuerySet(models.QuerySet):
     def not_overdue(self, today=None):
         return self.exclude(pk__in=self.overdue(today).values("pk"))
 
+    def public(self):
+        """Reports a moderator published: the only ones any public page, feed or export shows."""
+        return self.filter(is_public=True)
+
 
 class ProblemReport(models.Model):
     """One resident's report of a problem, worked by «Модераторы обращений» until it is closed."""
@@ -183,8 +187,8 @@ class ProblemReport(models.Model):
         _("ответ жителю"),
         blank=True,
         help_text=_(
-            "Этот текст увидит житель на странице статуса и в письме. "
-            "Пишите вежливо и без персональных данных."
+            "Этот текст увидит житель на странице статуса и в письме, а если сообщение опубликовано "
+            "на сайте, — все посетители. Пишите вежливо и без персональных данных."
         ),
     )
     public_answer_at = models.DateTimeField(_("ответ дан"), null=True, blank=True, editable=False)
@@ -204,6 +208,19 @@ class ProblemReport(models.Model):
     )
     closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True, editable=False)
 
+    # What the public listing shows, set only by feedback.services.publish_report: the resident's own
+    # text, name, contacts and exact coordinates never leave the admin.
+    is_public = models.BooleanField(_("опубликовано на сайте"), default=False, db_index=True, editable=False)
+    published_at = models.DateTimeField(_("опубликовано"), null=True, blank=True, editable=False)
+    public_text = models.TextField(_("текст для сайта"), blank=True, editable=False)
+    public_address = models.CharField(_("место для сайта"), max_length=300, blank=True, editable=False)
+    public_latitude = models.DecimalField(
+        _("широта для сайта"), max_digits=7, decimal_places=3, null=True, blank=True, editable=False
+    )
+    public_longitude = models.DecimalField(
+        _("долгота для сайта"), max_digits=7, decimal_places=3, null=True, blank=True, editable=False
+    )
+
     objects = ProblemReportQuerySet.as_manager()
 
     class Meta:
@@ -211,6 +228,7 @@ class ProblemReport(models.Model):
         # The inbox's title, as the menu and the moderators' guide name it.
         verbose_name_plural = _("сообщения жителей")
         ordering = ["-created_at"]
+        permissions = [("publish_problemreport", _("Публиковать сообщения жителей на сайте"))]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="feedback_report_unique_year_sequence"),
             models.CheckConstraint(condition=~Q(email="", phone=""), name="feedback_report_has_contact"),
@@ -271,6 +289,22 @@ class ProblemReport(models.Model):
     def get_admin_url(self):
         return reverse("wagtailsnippets_feedback_problemreport:edit", args=[self.pk])
 
+    def get_publish_url(self):
+        return reverse("feedback_report_publish", args=[self.pk])
+
+    def get_public_url(self, request=None):
+        """The report's public page under the form page of ``request``'s language; "" unless published."""
+        if not self.is_public or self.page is None:
+            return ""
+        page = self.page.localized.specific
+        path = page.reverse_subpage("public_report", args=[self.number])
+        return page.get_url(request) + path
+
+
+def public_photo_path(instance, filename):
+    # A random name, a folder of its own: the public copy says nothing about the private original.
+    return f"reports/{uuid.uuid4().hex}.jpg"
+
 
 class ReportPhoto(models.Model):
     """A photo attached to a report, re-encoded without metadata and stored privately."""
@@ -281,6 +315,11 @@ class ReportPhoto(models.Model):
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     sort_order = models.PositiveSmallIntegerField(default=0)
+    is_public = models.BooleanField(_("показывать на сайте"), default=False, editable=False)
+    # A copy re-encoded from the private photo's pixels, in public media; only while the report is public.
+    public_image = models.FileField(
+        _("публичная копия"), upload_to=public_photo_path, max_length=200, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("фото к сообщению")

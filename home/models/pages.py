@@ -114,7 +114,11 @@ class HomePage(BasePage):
                 }
             )
         if self.problem_cta_page_id:
-            context["problem_cta_url"] = localized[self.problem_cta_page_id].get_url(request)
+            target = localized[self.problem_cta_page_id]
+            context["problem_cta_url"] = target.get_url(request)
+            # The «Решаем вместе» form has the residents' published reports under it.
+            if target.specific_class._meta.label_lower == "feedback.feedbackpage":
+                context["problem_reports_url"] = context["problem_cta_url"] + "reports/"
         return context
 
 

@@ -76,9 +76,18 @@ AXE_TARGETS = [
     AxeTarget(
         "feedback-form-with-errors",
         "/ru/feedback/",
-        prepare=lambda page: page.locator(".feedback-form [type=submit]").click(),
+        prepare=lambda page: page.locator(".feedback-form .btn-primary[type=submit]").click(),
     ),
     AxeTarget("report-status", lambda: _report_status_path()),
+    AxeTarget("public-reports", lambda: _public_reports_path()),
+    AxeTarget("public-reports-filtered", lambda: _public_reports_path("?status=open&street=Ленина")),
+    AxeTarget("public-report", lambda: _public_report_path()),
+    AxeTarget("report-statistics", lambda: _public_reports_path("stats/")),
+    AxeTarget(
+        "feedback-form-similar",
+        lambda: _public_reports_path() and "/ru/feedback/",
+        prepare=lambda page: _check_similar(page),
+    ),
 ]
 
 
@@ -220,6 +229,42 @@ def error_page(page, base_url, target, language, mode):
         yield body.decode()
     finally:
         page.unroute(matches, fulfil)
+
+
+def _check_similar(page):
+    """Choose the first category, type the published report's street and ask for similar reports."""
+    page.locator("[name=category]").first.check()
+    page.locator("[name=address]").fill("ул. Ленина, 5")
+    page.locator("[name=check_similar]").click()
+
+
+def _published_report():
+    from feedback.models import ProblemReport, Status
+    from feedback.services import change_status, publish_report
+    from tests.feedback_helpers import make_report
+
+    report = ProblemReport.objects.public().first()
+    if report is None:
+        report = make_report(photos=1, latitude="58.139312", longitude="52.658047")
+        change_status(report, Status.PLANNED, by=None, public_answer="Ремонт запланирован на июнь.")
+        photos = [photo.pk for photo in report.photos.all()]
+        publish_report(
+            report,
+            by=None,
+            public_text="Яма у остановки.",
+            public_address="ул. Ленина, 12",
+            public_photo_ids=photos,
+        )
+    return report
+
+
+def _public_reports_path(query=""):
+    _published_report()
+    return "/ru/feedback/reports/" + query
+
+
+def _public_report_path():
+    return urlsplit(_published_report().get_public_url()).path
 
 
 # The site's languages, Russian (the source) first.

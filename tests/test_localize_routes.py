@@ -352,6 +352,7 @@ def test_an_authors_translation_goes_through_moderation(client, django_capture_o
     translation = translation_of(page, "en")
     editor_html = client.get(f"/admin/pages/{english.pk}/edit/").text
     assert "glazov-submit-translation-for-moderation" in editor_html
+    assert "в блоке «В ожидании вашего отзыва»" in editor_html  # where the editor finds it, as named there
     title = StringSegment.objects.get(source=translation.source, context__path="title")
     client.put(
         f"/admin/localize/translate/{translation.pk}/strings/{title.pk}/edit/",
@@ -367,6 +368,8 @@ def test_an_authors_translation_goes_through_moderation(client, django_capture_o
     assert state.requested_by == author
 
     client.force_login(staff_user("editor", EDITORS))
+    dashboard = client.get("/admin/").text
+    assert "В ожидании вашего отзыва" in dashboard and f"/admin/pages/{english.pk}/edit/" in dashboard
     task_state = state.current_task_state
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/admin/pages/workflow/action/{english.pk}/approve/{task_state.pk}/", {"comment": ""})

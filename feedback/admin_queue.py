@@ -40,6 +40,9 @@ def failed_tasks(now):
     return (
         DBTaskResult.objects.failed()
         .exclude(task_path="feedback.tasks.send_notification")
+        # The object was deleted before the worker got to it (Wagtail's index tasks after a quick
+        # save-and-delete, as the demo loader does): nothing is left to do, nothing to show staff.
+        .exclude(exception_class_path__endswith=".DoesNotExist")
         .filter(finished_at__gte=now - datetime.timedelta(days=7))
         .order_by("-finished_at")
     )

@@ -80,16 +80,19 @@ def test_retry_is_a_post_only(moderator_client):
     assert moderator_client.get(f"{QUEUE}{note.pk}/retry/").status_code == 405
 
 
-def failed_task():
+def failed_task(**changes):
     return DBTaskResult.objects.create(
-        status="FAILED",
-        task_path="feedback.tasks.send_overdue_reminders",
-        args_kwargs={"args": [], "kwargs": {}},
-        backend_name="default",
-        run_after=timezone.now(),
-        finished_at=timezone.now(),
-        exception_class_path="django.template.TemplateSyntaxError",
-        traceback="Traceback (most recent call last):\n  ...\nTemplateSyntaxError: Invalid block tag 'x'\n",
+        **{
+            "status": "FAILED",
+            "task_path": "feedback.tasks.send_overdue_reminders",
+            "args_kwargs": {"args": [], "kwargs": {}},
+            "backend_name": "default",
+            "run_after": timezone.now(),
+            "finished_at": timezone.now(),
+            "exception_class_path": "django.template.TemplateSyntaxError",
+            "traceback": "Traceback (most recent call last):\n...\nTemplateSyntaxError: Invalid block tag\n",
+            **changes,
+        }
     )
 
 
@@ -101,6 +104,17 @@ def test_failed_tasks_show_and_run_again(moderator_client, settings):
     assert moderator_client.post(f"{QUEUE}tasks/{result.pk}/retry/").status_code == 302
     assert not DBTaskResult.objects.filter(pk=result.pk).exists()
     assert DBTaskResult.objects.get().status == "READY"
+
+
+def test_a_task_whose_object_was_deleted_meanwhile_is_not_shown(moderator_client):
+    failed_task(
+        task_path="wagtail.tasks.update_reference_index_task",
+        exception_class_path="home.models.pages.HomePageFeaturedLink.DoesNotExist",
+        traceback="HomePageFeaturedLink.DoesNotExist: HomePageFeaturedLink matching query does not exist.",
+    )
+    page = moderator_client.get(QUEUE).text
+    assert "matching query does not exist" not in page
+    assert "Другие задачи с ошибкой за неделю: 0" in page
 
 
 @pytest.mark.parametrize("group", [EDITORS, None])

@@ -47,6 +47,8 @@ NEWS = "news"
 DECISIONS = "decisions"
 # Residents' reports a moderator published: their listing, pages, feeds, exports and statistics.
 REPORTS = "reports"
+# The registry of mandatory information (compliance), shown on its public map page.
+MANDATORY = "mandatory"
 # Changed by every publish (see changes_for_publish): what names nothing depends on it.
 PUBLISHED = "published"
 DEFAULT_NAMESPACES = (SITE, NEWS, DECISIONS, PUBLISHED)
@@ -354,7 +356,9 @@ RULES = {
     "wagtailcore.comment": NOT_SHOWN,  # editors' comments, only in the admin
     "wagtailcore.commentreply": NOT_SHOWN,
     "contenttypes.contenttype": NOT_SHOWN,  # the type of a page, fixed when it is created
-    "compliance.requireditem": NOT_SHOWN,  # the staff's registry of mandatory information, admin only
+    # The staff's registry of mandatory information: its public map shows the items and their pages.
+    "compliance.requireditem": (MANDATORY,),
+    "compliance.requireditempage": (MANDATORY,),
 }
 # Settings models are created with their defaults on first use (by a visitor's page view), which
 # changes nothing shown; the admin saves them again with the editor's values.

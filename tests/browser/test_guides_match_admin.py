@@ -227,6 +227,7 @@ def test_the_author_and_editor_find_every_label_where_the_guides_say(browser, si
     check(editor, "editor's actions under ▲")
     editor.keyboard.press("Escape")
     editor.get_by_role("button", name="Статус").first.click()
+    expect(editor.get_by_role("button", name="Установить расписание")).to_be_visible()  # the panel slid in
     check(editor, "status panel")
     screenshot(editor, "editor-status-panel.png")
     editor.get_by_role("button", name="Установить расписание").click()
@@ -384,7 +385,14 @@ MODERATOR_SCREENS = {
     "moderator's dashboard": ["Помощь", "Аккаунт"],
     "«Решаем вместе» menu": ["Решаем вместе → Сообщения жителей"],
     "inbox": ["«Поступило»", "«Срок ответа»", "CSV", "XLSX"],
-    "inbox filters": ["статус", "категория", "дата поступления", "просрочено", "ответственный"],
+    "inbox filters": [
+        "статус",
+        "категория",
+        "дата поступления",
+        "просрочено",
+        "опубликовано на сайте",
+        "ответственный",
+    ],
     "inbox with a report ticked": ["«Сменить статус»"],
     "a report": [
         "«Работа с сообщением»",
@@ -397,6 +405,16 @@ MODERATOR_SCREENS = {
         "Ответ жителю",
         "Служебная заметка",
         "Сохранить",
+    ],
+    "publishing a report": ["Текст для сайта", "Место для сайта", "Фото на сайте"],
+    "e-mail queue": [
+        "Отчёты → Очередь писем",
+        "Ожидают отправки",
+        "Не удалось отправить",
+        "«Отправить ещё раз»",
+        "Зависли",
+        "Отправлены за последние сутки",
+        "Другие задачи с ошибкой",
     ],
     "editor's form page": [
         "Страницы",
@@ -435,6 +453,13 @@ MODERATOR_NOT_LABELS = {
     "Когда житель получает письмо.",
     "Что в письмах жителю.",
     "Если меняете смысл текста — поменяйте версию",
+    # Run-in headings of the sections on publishing reports and on what residents see.
+    "Как опубликовать.",
+    "Что видно на сайте:",
+    "ответ жителю",
+    "Изменить или снять с сайта.",
+    "Похоже, об этом уже сообщили.",  # the public form (tests/test_similar_reports.py)
+    "Статистика",  # the public statistics page (tests/test_report_statistics.py)
 }
 
 
@@ -463,8 +488,18 @@ def moderator_and_editor():
     from tests.helpers import REPORT_MODERATORS
 
     users = staff_user("guide-moderator", REPORT_MODERATORS), staff_user("guide-form-editor", EDITORS)
-    report = make_report(description="Яма на дороге у дома 5, проверка руководства.")
+    report = make_report(description="Яма на дороге у дома 5, проверка руководства.", photos=1)
+    # An e-mail the mail server refused: the queue shows it with its «Отправить ещё раз» button.
+    failed = report.notifications.create(
+        kind="confirmation",
+        recipients="resident@example.org",
+        subject="Проверка руководства",
+        body="—",
+        last_error="SMTPServerDisconnected",
+        attempts=10,
+    )
     yield users, report
+    failed.delete()
     report.delete()
     for user in users:
         user.delete()
@@ -494,6 +529,10 @@ def test_the_moderator_finds_every_label_where_the_guide_says(browser, site_serv
     check_moderators_guide(moderator, "inbox with a report ticked")
     moderator.goto(f"{url}/admin/snippets/feedback/problemreport/edit/{report.pk}/")
     check_moderators_guide(moderator, "a report")
+    moderator.goto(f"{url}/admin/feedback/reports/{report.pk}/publish/")
+    check_moderators_guide(moderator, "publishing a report")
+    moderator.goto(f"{url}/admin/feedback/email-queue/")
+    check_moderators_guide(moderator, "e-mail queue")
     moderator.context.close()
     assert ProblemReport.objects.filter(pk=report.pk).exists()
 

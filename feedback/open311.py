@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.urls import re_path
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,10 +25,13 @@ from home import caching
 from home.page_cache import uses_query_parameters
 
 from . import open311_format as doc
-from .models import CLOSED_STATUSES, FeedbackPage, ProblemCategory
+from . import ratelimit
+from .forms import ReportForm
+from .models import CLOSED_STATUSES, ApiKey, FeedbackPage, ProblemCategory
 from .models.categories import translations_by_key
 from .personal_data import scrub_own
 from .public import public_reports
+from .services import create_report
 
 logger = logging.getLogger(__name__)
 
@@ -373,8 +377,114 @@ def service_request(request, fmt, number):
 # --- Submitting requests --------------------------------------------------------------------------
 
 
+# The web form's fields under the names the spec gives them, for error messages.
+SPEC_NAMES = {
+    "category": "service_code",
+    "description": "description",
+    "address": "address_string",
+    "latitude": "lat",
+    "longitude": "long",
+    "name": "first_name",
+    "email": "email",
+    "phone": "phone",
+    "consent": "attribute[consent]",
+    "photos": "media",
+}
+
+
+def form_input(post, files):
+    """The web form's data and files from an Open311 POST."""
+    lat, long = post.get("lat", "").strip(), post.get("long", "").strip()
+    address = post.get("address_string", "").strip()
+    if not address and lat and long:
+        address = f"{lat}, {long}"  # the spec allows a point alone; the inbox shows it as the place
+    names = (post.get("first_name", "").strip(), post.get("last_name", "").strip())
+    name = " ".join(part for part in names if part)
+    data = {
+        "category": post.get("service_code", "").strip(),
+        "description": post.get("description", ""),
+        "address": address,
+        "latitude": lat,
+        "longitude": long,
+        "name": name,
+        "email": post.get("email", "").strip(),
+        "phone": post.get("phone", "").strip(),
+        "website": "",
+    }
+    if post.get("attribute[consent]", "").strip().lower() == "true":
+        data["consent"] = "on"
+    media = files.getlist("media")
+    return data, MultiValueDict({"photos": media} if media else {})
+
+
+def submission_errors(post, page):
+    """What the spec allows but the portal refuses, before the form checks the rest."""
+    errors = []
+    if post.get("media_url", "").strip():
+        errors.append(
+            _(
+                "media_url: портал не загружает файлы с других сайтов. Передайте фото файлами в поле media "
+                "(multipart/form-data), до 5 снимков JPEG, PNG, WebP или HEIC по 10 МБ."
+            )
+        )
+    if post.get("address_id", "").strip() and not (post.get("address_string") or post.get("lat")):
+        errors.append(_("address_id: справочника адресов нет; укажите address_string или lat и long."))
+    version = post.get("attribute[consent_version]", "").strip()
+    current = page.shown_consent()[1]
+    if version and version != current:
+        errors.append(
+            _(
+                "attribute[consent_version]: житель согласился с версией %(given)s, а действует версия "
+                "%(current)s. Покажите жителю текущий текст согласия (services/{code}) и отправьте снова."
+            )
+            % {"given": version, "current": current}
+        )
+    return errors
+
+
+def form_errors(form):
+    messages = []
+    for field, errors in form.errors.items():
+        name = SPEC_NAMES.get(field, field)
+        messages.extend(f"{name}: {message}" for message in errors)
+    return messages
+
+
 def submit(request, fmt):
-    raise ApiError(403, _("Отправка сообщений через API пока не включена."))
+    """A partner submits a resident's report: the web form's checks, rate limit and numbering."""
+    key = ApiKey.find_active(request.POST.get("api_key", "").strip())
+    if key is None:
+        raise ApiError(403, _("api_key не указан, неверен или отозван. Ключ выдаёт администратор портала."))
+    page = form_page()
+    if page is None:
+        raise ApiError(400, _("Приём сообщений на портале сейчас не работает."))
+    if ratelimit.is_limited(request, ratelimit.REPORT):
+        raise ApiError(429, _("С этого адреса недавно отправили много сообщений. Повторите через 10 минут."))
+    if request.FILES:
+        if ratelimit.is_limited(request, ratelimit.UPLOAD):
+            raise ApiError(429, _("С этого адреса недавно много раз отправляли фото. Повторите позже."))
+        ratelimit.record(request, ratelimit.UPLOAD)
+    errors = submission_errors(request.POST, page)
+    data, files = form_input(request.POST, request.FILES)
+    form = ReportForm(data, files, page=page)
+    valid = form.is_valid()  # validated even after a refusal above: every error in one answer
+    if errors or not valid:
+        raise ApiError(400, *errors, *form_errors(form))
+    report = create_report(page, form.cleaned_data, get_language(), api_key=key)
+    ratelimit.record(request, ratelimit.REPORT)
+    logger.info("Report %s submitted through the API by key %s", report.number, key.prefix)
+    notice = _(
+        "Сообщение принято под номером %(number)s. Ответ — до %(date)s; после проверки модератор может "
+        "опубликовать его на сайте без имени и контактов жителя."
+    ) % {"number": report.number, "date": report.due_date.strftime("%d.%m.%Y")}
+    item = {
+        "service_request_id": report.number,
+        "service_notice": notice,
+        "account_id": request.POST.get("account_id", "").strip()[:100],
+    }
+    result = doc.response(fmt, "service_requests", "request", [item])
+    result["Cache-Control"] = "private, no-store"
+    return result
 
 
 def not_found(request):

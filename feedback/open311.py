@@ -139,6 +139,8 @@ def active_categories():
     page = form_page()
     if page is None:
         return []
+    # The page chooses the categories and holds the consent text: its publication refreshes these.
+    caching.depends_on(caching.page_namespace(page))
     return list(page.offered_categories().order_by("sort_order", "name"))
 
 

@@ -329,3 +329,21 @@ def test_get_responses_are_page_cached_under_reports(client, settings):
     change_status(report, Status.RESOLVED, by=None, public_answer="Сделано.")
     fresh = client.get(API + "requests.json")
     assert fresh["X-Cache"] in ("STALE", "MISS")
+
+
+def test_a_new_consent_text_reaches_the_cached_service_definition(client):
+    from tests.feedback_helpers import feedback_page
+
+    code = str(category().pk)
+    get_json(client, f"services/{code}")
+    response = client.get(f"{API}services/{code}.json")
+    if response["X-Cache"] == "BYPASS":
+        pytest.skip("page cache off in this configuration")
+    assert response["X-Cache"] == "HIT"
+    page = feedback_page()
+    page.consent_text = "Новый текст согласия на обработку персональных данных."
+    page.consent_version = "2026-12"
+    page.save_revision().publish()
+    (consent,) = get_json(client, f"services/{code}")["attributes"]
+    assert consent["description"] == "Новый текст согласия на обработку персональных данных."
+    assert "2026-12" in consent["datatype_description"]

@@ -72,7 +72,7 @@ def w3c(value):
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
-def api_view(methods=("GET",)):
+def api_view(methods=("GET", "HEAD")):
     """A view of the API: ``fmt`` checked, ApiError answered as the spec's error document."""
 
     def decorator(view):
@@ -353,7 +353,7 @@ def request_items(request, reports):
 
 
 @uses_query_parameters(*REQUEST_FILTERS)
-@api_view(methods=("GET", "POST"))
+@api_view(methods=("GET", "HEAD", "POST"))
 def service_requests(request, fmt):
     """GET: published reports by the spec's filters; POST: a partner submits a resident's report."""
     if request.method == "POST":

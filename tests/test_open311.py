@@ -347,3 +347,23 @@ def test_a_new_consent_text_reaches_the_cached_service_definition(client):
     (consent,) = get_json(client, f"services/{code}")["attributes"]
     assert consent["description"] == "Новый текст согласия на обработку персональных данных."
     assert "2026-12" in consent["datatype_description"]
+
+
+def test_head_is_answered(client):
+    assert client.head(API + "services.xml").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 8])
+def test_requests_listing_queries_do_not_grow_with_reports(client, count, django_assert_max_num_queries):
+    for index in range(count):
+        report = published(photos=1, text=f"Яма номер {index}.")
+        publish_report(
+            report,
+            by=None,
+            public_text=report.public_text,
+            public_address=report.public_address,
+            public_photo_ids=[photo.pk for photo in report.photos.all()],
+        )
+    with django_assert_max_num_queries(5):
+        data = get_json(client, "requests", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(data) == count and all(item["media_url"] for item in data)

@@ -235,3 +235,12 @@ def test_an_editor_with_every_snippet_permission_still_cannot(client, key):
     user.user_permissions.add(*Permission.objects.filter(content_type__model="apikey"))
     client.force_login(user)
     assert client.get("/admin/snippets/feedback/apikey/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_oversized_body_gets_the_specs_error_document(key, settings, fmt):
+    settings.MAX_REQUEST_BODY_BYTES = 1000
+    response = Client().post(URL + fmt, request_data(key, description="Длинное описание. " * 100))
+    assert response.status_code == 413
+    assert parse_errors(response, fmt)[0][0] == "413"
+    assert not ProblemReport.objects.exists()

@@ -86,6 +86,9 @@ def test_the_inbox_shows_which_partner_sent_it(client, key):
     post(client, key)
     client.force_login(staff_user("moderator", REPORT_MODERATORS))
     assert "Региональная система" in client.get("/admin/snippets/feedback/problemreport/").text
+    report = ProblemReport.objects.get()
+    page = client.get(f"/admin/snippets/feedback/problemreport/edit/{report.pk}/").text
+    assert "через API (Open311): Региональная система" in page
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

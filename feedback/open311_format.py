@@ -6,6 +6,7 @@ escapes text) with the XML declaration and UTF-8 the spec requires. No model is 
 """
 
 import json
+import re
 from xml.etree import ElementTree
 
 from django.http import HttpResponse
@@ -19,6 +20,9 @@ XML_ITEM_NAMES = {
     "values": "value",
 }
 
+# Characters XML 1.0 cannot carry at all, even escaped (control characters, lone surrogates).
+NOT_IN_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 def _text(value):
     if value is None:
@@ -27,7 +31,7 @@ def _text(value):
         return "true"
     if value is False:
         return "false"
-    return str(value)
+    return NOT_IN_XML.sub("", str(value))
 
 
 def _append(parent, name, value):

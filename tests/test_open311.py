@@ -314,7 +314,7 @@ def test_public_photo_copy_only_as_media_url(client):
 
 
 def test_xml_text_is_escaped(client):
-    published(text='Знаки <b>&"кавычки"</b> ]]> в тексте.')
+    published(text='Знаки <b>&"кавычки"</b> ]]> в\x0b тексте\x1b.')
     root = get_xml(client, "requests")
     assert root.findtext("request/description") == 'Знаки <b>&"кавычки"</b> ]]> в тексте.'
 

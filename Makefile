@@ -83,8 +83,12 @@ setup: messages ## Migrate the database and load the demo content (idempotent)
 	$(MANAGE) create_demo_users
 	$(MANAGE) load_demo_reports
 
+# The task worker (e-mails, search index, daily jobs) runs beside the server and stops with it;
+# its e-mails appear in this console (the development settings' console e-mail backend).
 .PHONY: run
-run: setup ## Set everything up and serve the demo site at http://127.0.0.1:$(PORT)
+run: setup ## Set everything up and serve the demo site at http://127.0.0.1:$(PORT), with the task worker
+	@$(MANAGE) db_worker --queue-name '*' --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 .PHONY: lint

@@ -8,9 +8,10 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Locale, Page
+from wagtail_localize.synctree import synchronize_tree
 
-from .models import RequiredItem, RequiredItemPage
+from .models import MandatoryInformationPage, RequiredItem, RequiredItemPage
 
 # item code -> slug of the Russian demo page that publishes it
 DEMO_LINKS = {
@@ -23,7 +24,32 @@ STALE_SLUG = "about"
 STALE_AGE = datetime.timedelta(days=120)
 
 
+MAP_SLUG = "mandatory-information"
+MAP_INTRO = (
+    "<p>Какая информация о деятельности Администрации и Городской Думы Глазова размещена на портале "
+    "по Федеральному закону от 09.02.2009 № 8-ФЗ (статья 13) и на каких страницах её найти.</p>"
+)
+
+
+def load_public_map():
+    """The public map page under «О городе», with its copies in the other languages."""
+    about = Page.objects.filter(slug=STALE_SLUG, locale__language_code=settings.LANGUAGE_CODE).first()
+    if about is None or MandatoryInformationPage.objects.filter(slug=MAP_SLUG).exists():
+        return
+    page = MandatoryInformationPage(
+        title="Обязательная информация о деятельности органов местного самоуправления",
+        slug=MAP_SLUG,
+        intro=MAP_INTRO,
+    )
+    about.add_child(instance=page)
+    page.save_revision().publish()
+    source = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
+    for locale in Locale.objects.exclude(pk=source.pk):
+        synchronize_tree(source, locale)
+
+
 def load(examples=True):
+    load_public_map()
     if not examples:
         return
     pages = {

@@ -1,9 +1,12 @@
 """The registry of information the law requires the site to publish (8-ФЗ art. 13–14).
 
-Staff-only records in Russian: they are neither pages nor translatable snippets. The law speaks
+Staff-only records in Russian: they are neither pages nor translatable snippets (the public map
+page, MandatoryInformationPage, shows them as they are, marked as Russian). The law speaks
 of the official site in the state language, so an item is satisfied by Russian pages only; its
 English and Udmurt copies are the translators' business, not the prosecutor's.
 """
+
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -13,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, MultipleChooserPanel
-from wagtail.models import Orderable
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail_localize.fields import TranslatableField
+
+from home import caching
+from home.i18n import localized_pages_by_id, visible_to_everyone
+from home.models.base import BASE_PAGE_TRANSLATABLE_FIELDS, BasePage
 
 
 class Section(models.TextChoices):
@@ -272,3 +281,86 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.item} — {self.get_kind_display()}, {self.due_date:%d.%m.%Y}"
+
+
+# --- The public map of mandatory information ----------------------------------------------------
+
+
+@dataclass
+class PublicItem:
+    title: str
+    legal_reference: str
+    not_applicable_reason: str = ""
+    pages: list = field(default_factory=list)
+
+
+@dataclass
+class PublicSection:
+    label: str
+    items: list = field(default_factory=list)
+
+
+def public_map():
+    """The sections of the law in order, each with its items and the public pages that satisfy them.
+
+    Only what any visitor may open is linked (home.i18n.visible_to_everyone), in the visitor's
+    language where a live version exists; an item whose pages are all unpublished or private
+    says it is not published yet. Nothing about who keeps an item, reviews or reminders is shown.
+    Three queries whatever the number of items: the items with their links, the linked pages
+    anyone may open, and their versions in the visitor's language.
+    """
+    caching.depends_on(caching.MANDATORY)
+    items = list(RequiredItem.objects.prefetch_related("page_links"))
+    linked_ids = {link.page_id for item in items for link in item.page_links.all()}
+    public_ids = set(visible_to_everyone(Page.objects.filter(pk__in=linked_ids)).values_list("pk", flat=True))
+    shown = localized_pages_by_id(sorted(public_ids))
+    sections = {value: PublicSection(label) for value, label in Section.choices}
+    for item in items:
+        public_item = PublicItem(item.title, item.legal_reference)
+        if item.not_applicable:
+            public_item.not_applicable_reason = item.not_applicable_reason
+        else:
+            public_item.pages = [
+                shown[link.page_id] for link in item.page_links.all() if link.page_id in shown
+            ]
+        sections[item.section].items.append(public_item)
+    return [section for section in sections.values() if section.items]
+
+
+class MandatoryInformationPage(BasePage):
+    """The public map of mandatory information: each item of the law and the pages that publish it.
+
+    Regions ask municipal sites for such a map, and a prosecutor checks the site with it. It is
+    read from the registry editors keep (RequiredItem): nothing is typed twice. The items are
+    the registry's Russian records, shown as such (marked lang="ru") on the other languages.
+    """
+
+    intro = RichTextField(
+        _("вступление"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("Несколько слов над списком: что это за перечень и на каком законе он основан."),
+    )
+
+    parent_page_types = ["home.HomePage", "home.InfoPage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    content_panels = [*BasePage.content_panels, FieldPanel("intro")]
+    translatable_fields = [*BASE_PAGE_TRANSLATABLE_FIELDS, TranslatableField("intro")]
+
+    default_description = _(
+        "Какая информация о деятельности органов местного самоуправления Глазова размещена на "
+        "портале по закону (8-ФЗ, статья 13) и на каких страницах."
+    )
+
+    template = "compliance/mandatory_information_page.html"
+
+    class Meta:
+        verbose_name = _("страница обязательной информации")
+        verbose_name_plural = _("страницы обязательной информации")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = public_map()
+        return context

@@ -12,6 +12,6 @@ class FeedbackConfig(AppConfig):
         # Let Pillow open the HEIC photos iPhones take.
         from pillow_heif import register_heif_opener
 
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import checks, signals  # noqa: F401 - registers the deployment checks, the receivers
 
         register_heif_opener()

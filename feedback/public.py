@@ -238,6 +238,42 @@ def statistics(request, page):
     )
 
 
+STATS_COLUMNS = ["section", "item", "value", "sample_size"]
+
+
+@uses_query_parameters("period")
+def statistics_csv(request, page):
+    """The statistics page's figures as CSV (UTF-8 with a BOM, `;`): one row per figure."""
+    caching.depends_on(caching.REPORTS)
+    period = request.GET.get("period", "")
+    figures = stats.report_statistics(period if period in stats.PERIODS else "")
+    totals = figures["totals"]
+    rows = [
+        ["totals", "received", totals["received"], ""],
+        ["totals", "published", totals["published"], ""],
+        ["totals", "closed", totals["closed"], ""],
+    ]
+    for name in ("to_answer", "to_close"):
+        summary = figures[name]
+        rows += [
+            [
+                f"days_{name}",
+                "median",
+                summary["median"] if summary["median"] is not None else "",
+                summary["count"],
+            ],
+            [f"days_{name}", "p90", summary["p90"] if summary["p90"] is not None else "", summary["count"]],
+        ]
+    in_time = figures["in_time"]
+    rows.append(
+        ["closed_in_time", "percent", "" if in_time["share"] is None else in_time["share"], in_time["count"]]
+    )
+    rows += [["category", category.name, count, ""] for category, count in figures["by_category"]]
+    rows += [["status", str(label), count, ""] for label, count in figures["by_status"]]
+    filename = f"glazov-reports-stats-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(STATS_COLUMNS, rows, filename)
+
+
 def export_rows(request, page):
     """One dict per public report of the filtered listing, in EXPORT_COLUMNS order (constant queries)."""
     form = PublicReportFilterForm(request.GET or None, categories=category_choices())

@@ -70,14 +70,17 @@ def create_report(page, data, language, api_key=None):
 
 
 def queue_notification(report, kind, recipients, subject, body):
-    """Store an e-mail with the report and send it once the transaction has committed."""
-    from .tasks import send_notification
+    """Store an e-mail with the report; the worker sends it once the transaction has committed.
+
+    A task backend that cannot enqueue is logged (home/deferred.py); the e-mail stays stored for
+    the hourly safety net (``send_feedback_emails``).
+    """
+    from .tasks import queue_sending
 
     notification = Notification.objects.create(
         report=report, kind=kind, recipients=",".join(recipients), subject=subject, body=body
     )
-    # robust: a broken task backend is logged; the e-mail stays stored for the retry command.
-    transaction.on_commit(lambda: send_notification.enqueue(notification.pk), robust=True)
+    queue_sending(notification)
     return notification
 
 

@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from .admin_queue import EmailQueueView, email_queue_menu_item, retry_email, retry_task
 from .admin_views import publish_view
 from .bulk_actions import ChangeStatusBulkAction
 from .dashboard import DeadlinesPanel, ReportsSummaryPanel
@@ -24,7 +25,13 @@ def register_report_photo_url():
     return [
         path("feedback/photos/<int:pk>/", report_photo, name="feedback_report_photo"),
         path("feedback/reports/<int:pk>/publish/", publish_view, name="feedback_report_publish"),
+        path("feedback/email-queue/", EmailQueueView.as_view(), name="feedback_email_queue"),
+        path("feedback/email-queue/<int:pk>/retry/", retry_email, name="feedback_email_retry"),
+        path("feedback/email-queue/tasks/<uuid:pk>/retry/", retry_task, name="feedback_task_retry"),
     ]
+
+
+hooks.register("register_reports_menu_item", email_queue_menu_item)
 
 
 @hooks.register("construct_homepage_panels")

@@ -47,6 +47,8 @@ NEWS = "news"
 DECISIONS = "decisions"
 # Residents' reports a moderator published: their listing, pages, feeds, exports and statistics.
 REPORTS = "reports"
+# The registry of mandatory information (compliance), shown on its public map page.
+MANDATORY = "mandatory"
 # Changed by every publish (see changes_for_publish): what names nothing depends on it.
 PUBLISHED = "published"
 DEFAULT_NAMESPACES = (SITE, NEWS, DECISIONS, PUBLISHED)
@@ -122,7 +124,9 @@ class Markers:
             for name in wanted:
                 value = values.get(marker_key(name))
                 if value is None:
-                    cache.add(marker_key(name), time.time_ns(), None)  # another worker may be first
+                    # As changed when the response being built began (else now), so that what
+                    # it is building counts as fresh; another worker may be first.
+                    cache.add(marker_key(name), _building_since.get() or time.time_ns(), None)
                     value = cache.get(marker_key(name))
                     if value is None:
                         return None
@@ -164,6 +168,8 @@ def ensure_markers(names, started_at):
 # --- Collecting what a response depends on ------------------------------------------------------
 
 _collected = contextvars.ContextVar("glazov_cache_dependencies", default=None)
+# When the response being collected began to be built (time.time_ns()), or None.
+_building_since = contextvars.ContextVar("glazov_cache_building_since", default=None)
 
 
 def depends_on(*names):
@@ -174,14 +180,21 @@ def depends_on(*names):
 
 
 class collecting:
-    """``with collecting() as names:`` gathers what depends_on() is told while building a response."""
+    """``with collecting(started_at) as names:`` gathers what depends_on() is told while building a
+    response that began at ``started_at`` (a marker first read meanwhile is created as changed then).
+    """
+
+    def __init__(self, started_at=None):
+        self.started_at = started_at or time.time_ns()
 
     def __enter__(self):
         self.names = set()
         self._token = _collected.set(self.names)
+        self._since_token = _building_since.set(self.started_at)
         return self.names
 
     def __exit__(self, *exc):
+        _building_since.reset(self._since_token)
         _collected.reset(self._token)
 
 
@@ -344,7 +357,9 @@ RULES = {
     "wagtailcore.comment": NOT_SHOWN,  # editors' comments, only in the admin
     "wagtailcore.commentreply": NOT_SHOWN,
     "contenttypes.contenttype": NOT_SHOWN,  # the type of a page, fixed when it is created
-    "compliance.requireditem": NOT_SHOWN,  # the staff's registry of mandatory information, admin only
+    # The staff's registry of mandatory information: its public map shows the items and their pages.
+    "compliance.requireditem": (MANDATORY,),
+    "compliance.requireditempage": (MANDATORY,),
 }
 # Settings models are created with their defaults on first use (by a visitor's page view), which
 # changes nothing shown; the admin saves them again with the editor's values.

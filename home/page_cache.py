@@ -378,7 +378,7 @@ class PageCacheMiddleware:
         made from the query parameters the response declares. ``replaces_entry``: an older copy
         is stored under ``key``, to be dropped if the page may no longer be cached."""
         started_at = time.time_ns()
-        with caching.collecting() as names:
+        with caching.collecting(started_at) as names:
             response = self.get_response(request)
         if not response_is_cacheable(response, language):
             if replaces_entry:  # its old copy must not be served any more

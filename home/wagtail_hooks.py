@@ -1,5 +1,10 @@
+import json
+
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
@@ -16,6 +21,21 @@ hooks.register("construct_main_menu", hide_unusable_menu_items)
 # Before wagtail-localize's own hooks, which hand the edit views to its translation editor.
 hooks.register("before_edit_page", localize_guard.before_edit, order=-10)
 hooks.register("before_edit_snippet", localize_guard.before_edit, order=-10)
+
+
+# Words wagtail-localize's translation editor shows in English whatever the admin's language
+# (hard-coded in its React bundle); Wagtail's catalogue has them, so gettext names them.
+UNTRANSLATED_ADMIN_WORDS = ("More actions",)
+
+
+@hooks.register("insert_global_admin_js")
+def name_untranslated_words():
+    words = {word: gettext(word) for word in UNTRANSLATED_ADMIN_WORDS}
+    return format_html(
+        '<script src="{}" data-words="{}"></script>',
+        static("js/admin-untranslated-words.js"),
+        json.dumps(words, ensure_ascii=False),
+    )
 
 
 @hooks.register("before_serve_page")

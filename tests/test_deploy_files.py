@@ -352,8 +352,10 @@ def test_the_services_may_write_where_the_site_writes():
     default_cache = re.search(r'^DEFAULT_CACHE_DIR = "([^"]+)"$', production, re.MULTILINE)[1]
     for name in (
         "glazov.service",
+        "glazov-worker.service",
         "glazov-publish-scheduled.service",
         "glazov-send-feedback-emails.service",
+        "glazov-daily.service",
         "glazov-mandatory-reminders.service",
     ):
         cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
@@ -367,12 +369,13 @@ def test_the_services_may_write_where_the_site_writes():
 
 
 def test_the_timers_run_the_scheduled_jobs():
-    """Publishing every 5 minutes, e-mail retries every 10, mandatory information reminders every morning,
-    the backup nightly; each command exists."""
+    """Publishing every 5 minutes, the e-mail safety net hourly, the daily jobs and the mandatory
+    information reminders in the morning, the backup nightly; each command exists."""
     all_units = units()
     schedules = {
         "glazov-publish-scheduled": ("*:0/5", "publish_scheduled"),
-        "glazov-send-feedback-emails": ("*:2/10", "send_feedback_emails"),
+        "glazov-send-feedback-emails": ("*:17", "send_feedback_emails"),
+        "glazov-daily": ("*-*-* 07:00:00", "enqueue_daily_tasks"),
         "glazov-mandatory-reminders": ("*-*-* 07:15:00", "send_mandatory_reminders"),
         "glazov-backup": ("*-*-* 02:30:00", None),
     }
@@ -432,3 +435,61 @@ def test_the_site_service_has_a_memory_ceiling():
     site = units()["glazov.service"]
     assert directive(site, "MemoryHigh") == ["2G"]
     assert directive(site, "MemoryMax") == ["2560M"]
+
+
+# What confines the site's process; the task worker runs the same code on the same data.
+HARDENING = [
+    "User",
+    "Group",
+    "WorkingDirectory",
+    "EnvironmentFile",
+    "UMask",
+    "ProtectSystem",
+    "ReadWritePaths",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "ProtectHome",
+    "PrivateTmp",
+    "PrivateDevices",
+    "NoNewPrivileges",
+    "ProtectKernelTunables",
+    "ProtectControlGroups",
+    "RestrictSUIDSGID",
+]
+
+
+def test_the_task_worker_is_hardened_like_the_site_and_runs_every_queue():
+    site, worker = units()["glazov.service"], units()["glazov-worker.service"]
+    for name in HARDENING:
+        assert directive(worker, name) == directive(site, name), name
+        assert directive(worker, name), name
+    assert directive(worker, "WantedBy") == ["multi-user.target"]
+    assert directive(worker, "Restart") == ["always"]
+    # A memory ceiling of its own, below the site's.
+    assert directive(worker, "MemoryMax") and directive(worker, "MemorySwapMax") == ["0"]
+    command = directive(worker, "ExecStart")[0].split()
+    assert command[:3] == ["/srv/glazov/app/.venv/bin/python", "manage.py", "db_worker"]
+    assert "db_worker" in get_commands()
+    assert "--no-reload" in command  # production never reloads mid-task
+    assert command[command.index("--queue-name") + 1] == "*"  # Wagtail's tasks and ours alike
+    # The daily job prunes the finished tasks with the command the package ships.
+    daily = directive(units()["glazov-daily.service"], "ExecStart")
+    assert any("manage.py prune_db_task_results" in line for line in daily)
+    assert "prune_db_task_results" in get_commands()
+
+
+def test_production_queues_tasks_in_the_database_and_tests_run_them_at_once():
+    from tests.test_production_settings import DATABASE, production_settings
+
+    env = {"SECRET_KEY": "deploy-files-test-" + "s3cr3t" * 10, "DATABASE_URL": DATABASE}
+    production = production_settings(["TASKS"], **env)["TASKS"]
+    assert production["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+def test_make_run_starts_the_worker_beside_the_server():
+    makefile = (BASE / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^run: .*\n((?:\t.*\n)+)", makefile, re.MULTILINE)[1]
+    assert "$(MANAGE) db_worker" in recipe and "&" in recipe
+    assert "$(MANAGE) runserver" in recipe
+    assert "trap" in recipe  # the worker stops with the server

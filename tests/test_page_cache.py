@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from wagtail.images.models import Image
@@ -757,3 +758,16 @@ def test_the_purge_command_an_operator_runs_after_a_release(client):
     call_command("purge_page_cache", stdout=out)
     assert "Кэш страниц сброшен" in out.getvalue()
     assert state(client.get("/ru/about/")) == "MISS"
+
+
+def test_a_page_whose_rendering_first_reads_a_namespace_is_served_from_the_cache_next_time(client):
+    # A page deep in the tree reads its language versions through caching.cached(), which creates
+    # the marker of its own namespace on that first read: created as changed when the render
+    # began, the entry stored at the end is fresh (it was created "now", and every page deeper
+    # than the sections rendered twice before it could be served from the cache).
+    page = InfoPageFactory(parent=page_by_slug("about"), slug="deep")
+    page.save_revision().publish()
+    cache.clear()
+    caching.forget_local_copies()
+    assert client.get("/ru/about/deep/").headers["X-Cache"] == "MISS"
+    assert client.get("/ru/about/deep/").headers["X-Cache"] == "HIT"

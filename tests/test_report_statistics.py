@@ -101,3 +101,20 @@ def test_constant_queries_at_two_sizes(client):
         report_at(days % 20 + 1, first_action_after=1, closed_after=days % 7 + 1)
     # Another period: not in the page cache yet (the cached page follows within PAGE_CACHE_SECONDS).
     assert queries(client, STATS + "?period=365") == few
+
+
+def test_the_csv_has_the_same_figures(client, fixture_reports):
+    import csv
+    import io
+
+    response = client.get(STATS + "csv/")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["section", "item", "value", "sample_size"]
+    figures = {(row[0], row[1]): (row[2], row[3]) for row in rows[1:]}
+    assert figures[("totals", "received")] == ("5", "")
+    assert figures[("days_to_answer", "median")] == ("2.5", "4")
+    assert figures[("days_to_close", "p90")] == ("36.4", "2")
+    assert figures[("closed_in_time", "percent")] == ("50", "2")
+    assert figures[("category", "Дороги и ямы")] == ("1", "")
+    assert 'href="csv/"' in client.get(STATS).text

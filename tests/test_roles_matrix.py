@@ -50,6 +50,7 @@ RIGHTS = {
     "report_publish": ("Сообщения жителей: публикация на сайте", {REPORT_MODERATORS: ("ru",)}),
     "report_delete": ("Сообщения жителей: удаление", {}),
     "report_photo": ("Фотографии жителей", {REPORT_MODERATORS: ("ru",)}),
+    "email_queue": ("Очередь писем: просмотр и повторная отправка", {REPORT_MODERATORS: ("ru",)}),
     "settings": ("Настройки сайта (версия для слабовидящих)", {}),
     "api_keys": ("Ключи API (Open311) для партнёров", {}),
     "users": ("Пользователи и группы", {}),
@@ -164,6 +165,18 @@ def probe_report_photo(client, language):
     return ok(client.get(f"/admin/feedback/photos/{photo.pk}/"))
 
 
+def probe_email_queue(client, language):
+    """«Отчёты → Очередь писем» opens, and «Отправить ещё раз» puts a given-up e-mail back."""
+    from feedback.models import Notification
+
+    note = make_report(email="", phone="+79001234567").notifications.get()
+    Notification.objects.filter(pk=note.pk).update(last_error="SMTPServerDisconnected: down", attempts=10)
+    page = client.get("/admin/feedback/email-queue/")
+    client.post(f"/admin/feedback/email-queue/{note.pk}/retry/")
+    note.refresh_from_db()
+    return ok(page) and "SMTPServerDisconnected" in page.text and note.attempts == 0
+
+
 def probe_inbox_export(client, language):
     make_report()
     csv = client.get("/admin/snippets/feedback/problemreport/?export=csv")
@@ -220,6 +233,7 @@ PROBES = {
     "report_publish": probe_report_publish,
     "report_delete": probe_report_delete,
     "report_photo": probe_report_photo,
+    "email_queue": probe_email_queue,
     "settings": lambda client, language: (
         ok(client.get("/admin/settings/home/accessibilitysettings/"))
         or ok(client.get(f"/admin/settings/home/accessibilitysettings/{home_page().get_site().pk}/"))

@@ -178,7 +178,7 @@ class ReportForm(forms.Form):
                     type="submit",
                     name="check_similar",
                     value="1",
-                    css_class="btn btn-outline-primary feedback-form__check",
+                    css_class="btn feedback-form__check",
                 ),
                 css_class="feedback-form__buttons",
             ),

@@ -58,6 +58,7 @@ PUBLIC_ROUTES = {
     "reports_json",
     "public_report",
     "reports_stats",
+    "reports_stats_csv",
 }
 
 
@@ -328,6 +329,12 @@ class FeedbackPage(RoutablePageMixin, BasePage):
         from feedback import public
 
         return public.statistics(request, self)
+
+    @path("reports/stats/csv/", name="reports_stats_csv")
+    def reports_stats_csv_view(self, request):
+        from feedback import public
+
+        return public.statistics_csv(request, self)
 
     @path("reports/<str:number>/", name="public_report")
     def public_report_view(self, request, number):

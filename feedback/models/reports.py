@@ -376,18 +376,42 @@ class StatusChange(models.Model):
         return person_name(self.changed_by)
 
 
-class Notification(models.Model):
-    """An e-mail about a report, written to the database with the report and sent after commit.
+def new_idempotency_key():
+    return uuid.uuid4().hex
 
-    Kept until sent, so a mail server that is down delays a message but never loses it.
+
+class NotificationQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+    def failed(self):
+        """Not sent, and the last attempt failed (what staff see under «Не удалось отправить»)."""
+        return self.unsent().exclude(last_error="")
+
+    def stuck(self, now=None):
+        """Claimed for sending so long ago that the worker must have died mid-send (outcome unknown)."""
+        since = (now or timezone.now()) - datetime.timedelta(seconds=settings.FEEDBACK_EMAIL_CLAIM_SECONDS)
+        return self.unsent().filter(sending_since__lt=since)
+
+
+class Notification(models.Model):
+    """An outgoing e-mail, written to the database with what it is about and sent by the worker.
+
+    The outbox is the record: kept until sent, so a mail server that is down delays a message but
+    never loses it. A task claims the row (``sending_since``) before sending, so two workers (or the
+    worker and the hourly safety net) never send it twice; ``idempotency_key`` is the message's
+    Message-ID, the same on every attempt.
     """
 
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("подтверждение жителю")
         ROUTING = "routing", _("уведомление службе")
         STATUS = "status", _("новый статус жителю")
+        OVERDUE = "overdue", _("напоминание о просроченных сообщениях")
 
-    report = models.ForeignKey(ProblemReport, on_delete=models.CASCADE, related_name="notifications")
+    report = models.ForeignKey(
+        ProblemReport, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
+    )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices)
     recipients = models.TextField(_("кому"))
     subject = models.CharField(_("тема"), max_length=300)
@@ -396,11 +420,19 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
+    idempotency_key = models.CharField(
+        _("ключ письма"), max_length=100, unique=True, default=new_idempotency_key, editable=False
+    )
+    sending_since = models.DateTimeField(_("отправляется с"), null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("последняя попытка"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("письмо")
         verbose_name_plural = _("письма")
         ordering = ["created_at", "pk"]
+        permissions = [("view_email_queue", _("Может видеть очередь писем и отправлять их ещё раз"))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject}"
@@ -408,3 +440,9 @@ class Notification(models.Model):
     @property
     def recipient_list(self):
         return [address for address in self.recipients.split(",") if address]
+
+    @property
+    def message_id(self):
+        """The Message-ID header: the same on every attempt, so a resend is recognised as one message."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"
+        return f"<{self.idempotency_key}@{domain}>"

@@ -54,6 +54,7 @@ class HomePage(BasePage):
         "news.NewsIndexPage",
         "news.DecisionIndexPage",
         "feedback.FeedbackPage",
+        "compliance.MandatoryInformationPage",
     ]
 
     search_fields = [*BasePage.search_fields, index.SearchField("intro")]
@@ -164,7 +165,7 @@ class InfoPage(BasePage):
     )
 
     parent_page_types = ["home.HomePage", "home.InfoPage"]
-    subpage_types = ["home.InfoPage"]
+    subpage_types = ["home.InfoPage", "compliance.MandatoryInformationPage"]
 
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -371,8 +373,13 @@ FEEDBACK_CLIENT_IP_HEADER = request_meta_key(os.environ.get("FEEDBACK_CLIENT_IP_
 FEEDBACK_EMAIL_MAX_ATTEMPTS = 10
 # Five 10 MB photos and the text fit; anything larger is refused from its headers (HTTP 413).
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(60 * 1024 * 1024)))
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
-}
+# Deferred work (every e-mail, Wagtail's search and reference index, the daily jobs) is stored in
+# the database and run by `manage.py db_worker` (deploy/glazov-worker.service; `make run` starts
+# one). home/deferred.py enqueues after commit and retries with back-off.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Retries of a deferred e-mail: after 1, 3, 9, 27 minutes … at most this many seconds apart.
+DEFERRED_RETRY_BASE_SECONDS = 60
+DEFERRED_RETRY_MAX_SECONDS = 6 * 3600
+# A row claimed for sending longer ago than this, and still not sent, is shown to staff as stuck
+# (the worker died mid-send): it is never resent on its own, so nobody gets a message twice.
+FEEDBACK_EMAIL_CLAIM_SECONDS = 600

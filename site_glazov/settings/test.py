@@ -13,6 +13,9 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="glazov-test-media-"))  # noqa: F405
 FEEDBACK_PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="glazov-test-private-"))  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
+# Deferred tasks run at once, inside the test (tests/test_deferred.py runs the database queue too).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

@@ -80,6 +80,9 @@ def test_a_translator_translates_a_page_and_the_footer_contacts(
     clicks("«Отправить»", admin.get_by_role("button", name="Отправить").click)
     translate_segment(admin, clicks, TITLE, TRANSLATED)
     admin.screenshot(path=f"{output_path}/translator-editor.png", full_page=True)
+    # The editor's action menu is named in Russian for screen readers too (its bundle says it in English).
+    expect(admin.locator(".w-dropdown__toggle .w-sr-only", has_text="Больше действий").first).to_be_attached()
+    expect(admin.locator(".w-sr-only", has_text="More actions")).to_have_count(0)
     clicks(
         "«Опубликовать на языке: English»",
         admin.get_by_role("button", name="Опубликовать на языке: English").click,

@@ -64,6 +64,7 @@ AXE_TARGETS = [
     AxeTarget("home", "/ru/"),
     AxeTarget("info", "/ru/about/"),
     AxeTarget("info-with-image", "/ru/accessibility/"),
+    AxeTarget("mandatory-information", "/ru/about/mandatory-information/"),
     AxeTarget("untranslated-copy", "/udm/about/innovative-cities/"),
     AxeTarget("search-results", "/ru/search/?q=Глазов"),
     AxeTarget("not-found", "/ru/no-such-page/", status=404),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feedback", "0009_public_answer_help"),
+        ("feedback", "0011_email_queue_permission"),
     ]
 
     operations = [

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .open311_format import errors_response
 
 
 class RequestBodyLimitMiddleware:
@@ -19,6 +22,8 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES and request.path.startswith("/open311/"):
+            return too_large_for_the_api(request)
         if length > settings.MAX_REQUEST_BODY_BYTES:
             response = render(
                 request,
@@ -29,3 +34,14 @@ class RequestBodyLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+def too_large_for_the_api(request):
+    """The Open311 API's partners get the spec's error document, in the format they asked for."""
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    limit_mb = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+    response = errors_response(
+        fmt, 413, [_("Запрос больше %(mb)d МБ: отправьте меньше фото или уменьшите их.") % {"mb": limit_mb}]
+    )
+    response["Connection"] = "close"
+    return response

@@ -15,10 +15,11 @@ from .photos import public_copy
 logger = logging.getLogger(__name__)
 
 
-def create_report(page, data, language):
+def create_report(page, data, language, api_key=None):
     """Save a valid report with its photos and history in one transaction, then queue its e-mails.
 
     ``data`` is ReportForm.cleaned_data. Photo files written before a failed commit are removed.
+    ``api_key``: the partner's key it came through (the Open311 API), counted as used.
     """
     now = timezone.now()
     saved_files = []
@@ -41,6 +42,7 @@ def create_report(page, data, language):
                 consent_text=consent_text,
                 consent_language=consent_language,
                 consented_at=now,
+                api_key=api_key,
                 due_date=ProblemReport.due_date_for(now, page.deadline),
             )
             report.assign_number()
@@ -57,6 +59,8 @@ def create_report(page, data, language):
                 saved_files.append(record.image)
                 record.save()
             StatusChange.objects.create(report=report, changed_at=now, from_status="", to_status=Status.NEW)
+            if api_key is not None:
+                api_key.record_use()
             queue_new_report_notifications(report, page)
     except Exception:
         for stored in saved_files:

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
-from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, IndexView, InspectView, SnippetViewSetGroup
 
 from home.admin_tables import LocalDateColumn
 from home.spreadsheet import SafeSpreadsheetExportMixin
@@ -22,7 +23,7 @@ from home.viewsets import PortalSnippetViewSet, TranslatableSnippetViewSet
 
 from .admin_views import can_publish
 from .forms import ProblemReportAdminForm, StaffFilter, staff_who_work_reports
-from .models import ProblemCategory, ProblemReport, Status
+from .models import ApiKey, ProblemCategory, ProblemReport, Status
 
 
 class ReportPermissionPolicy(ModelPermissionPolicy):
@@ -195,6 +196,7 @@ class ProblemReportViewSet(PortalSnippetViewSet):
         "address",
         StatusColumn("status", label=_("Статус")),
         Column("assignee", accessor="assignee_name", label=_("Ответственный")),
+        Column("api_key", accessor="source_display", label=_("Источник")),
         DueDateColumn("due_date", label=_("Срок ответа"), sort_key="due_date"),
     ]
     list_export = [
@@ -230,7 +232,7 @@ class ProblemReportViewSet(PortalSnippetViewSet):
     export_filename = "soobshcheniya-zhiteley"
 
     def get_queryset(self, request):
-        return ProblemReport.objects.select_related("category", "assignee")
+        return ProblemReport.objects.select_related("category", "assignee", "api_key")
 
     edit_handler = ObjectList(
         [
@@ -269,8 +271,66 @@ class ProblemCategoryViewSet(TranslatableSnippetViewSet):
     ordering = ["sort_order", "name"]
 
 
+class SuperusersOnlyPolicy(ModelPermissionPolicy):
+    """Partners' API keys: administrators (superusers) only, whatever a group's permissions say."""
+
+    def user_has_permission(self, user, action):
+        return user.is_active and user.is_superuser
+
+    def users_with_any_permission(self, actions):
+        return get_user_model().objects.filter(is_active=True, is_superuser=True)
+
+
+api_key_permission_policy = SuperusersOnlyPolicy(ApiKey)
+
+
+class ApiKeyCreateView(CreateView):
+    """Creates the key and shows it once, on a page no cache keeps; only its hash is stored."""
+
+    def save_instance(self):
+        self.raw_key = self.form.instance.generate()
+        return super().save_instance()
+
+    def save_action(self):
+        response = TemplateResponse(
+            self.request,
+            "feedback/admin/api_key_created.html",
+            {
+                "page_title": _("Ключ API создан"),
+                "header_title": _("Ключ API создан"),
+                "api_key": self.object,
+                "raw_key": self.raw_key,
+                "index_url": reverse(self.index_url_name),
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ApiKeyViewSet(PortalSnippetViewSet):
+    model = ApiKey
+    permission_policy = api_key_permission_policy
+    add_view_class = ApiKeyCreateView
+    icon = "key"
+    menu_label = _("Ключи API (Open311)")
+    menu_name = "open311-api-keys"
+    copy_view_enabled = False
+    list_display = [
+        "partner",
+        "prefix",
+        StatusFlagColumn("is_active", label=_("Действует"), true_label=_("да"), false_label=_("отозван")),
+        LocalDateColumn("created_at", with_time=True, label=_("Создан"), sort_key="created_at"),
+        LocalDateColumn("last_used_at", with_time=True, label=_("Последнее использование")),
+        "requests_count",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["partner", "contact", "prefix"]
+    search_backend_name = None
+    panels = [FieldPanel("partner"), FieldPanel("contact"), FieldPanel("is_active")]
+
+
 class FeedbackViewSetGroup(SnippetViewSetGroup):
-    items = (ProblemReportViewSet, ProblemCategoryViewSet)
+    items = (ProblemReportViewSet, ProblemCategoryViewSet, ApiKeyViewSet)
     menu_label = _("Решаем вместе")
     menu_name = "feedback"
     menu_icon = "mail"

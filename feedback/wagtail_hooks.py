@@ -9,12 +9,13 @@ from .admin_queue import EmailQueueView, email_queue_menu_item, retry_email, ret
 from .admin_views import publish_view
 from .bulk_actions import ChangeStatusBulkAction
 from .dashboard import DeadlinesPanel, ReportsSummaryPanel
-from .models import ProblemReport
+from .models import ApiKey, ProblemReport
 from .views import report_photo
-from .viewsets import FeedbackViewSetGroup, report_permission_policy
+from .viewsets import FeedbackViewSetGroup, api_key_permission_policy, report_permission_policy
 
 # Registered before the viewset so the inbox, its menu and its buttons all use it.
 register_permission_policy(ProblemReport, report_permission_policy, exact_class=True)
+register_permission_policy(ApiKey, api_key_permission_policy, exact_class=True)
 register_snippet(FeedbackViewSetGroup)
 hooks.register("register_bulk_action", ChangeStatusBulkAction)
 

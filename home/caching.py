@@ -351,6 +351,7 @@ RULES = {
     "feedback.problemreport": (REPORTS,),
     "feedback.reportphoto": PART_OF_PAGE,  # saved by publish_report with its (saved) report
     "feedback.statuschange": PART_OF_PAGE,  # saved by change_status with its (saved) report
+    "feedback.apikey": NOT_SHOWN,  # partners' API keys, admin only
     "auth.user": NOT_SHOWN,  # owners and authors are never shown on public pages
     "wagtailcore.revision": NOT_SHOWN,  # publishing it is what the page receivers handle
     "wagtailcore.comment": NOT_SHOWN,  # editors' comments, only in the admin

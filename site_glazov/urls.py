@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from feedback import open311 as open311_urls
 from home import admin_reports, localize_guard
 from home import views as home_views
 from home.page_cache import uses_query_parameters
@@ -32,6 +33,8 @@ urlpatterns = [
         {"sitemaps": {"pages": AllLanguagesSitemap}},
         name="sitemap",
     ),
+    # Open311 GeoReport v2 for partners' systems and apps, one address in every language.
+    path("open311/v2/", include(open311_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     # One address for every language: the form posts here and is sent back to its page.
     path("visual-mode/", home_views.set_visual_mode, name="visual_mode"),

@@ -52,6 +52,7 @@ RIGHTS = {
     "report_photo": ("Фотографии жителей", {REPORT_MODERATORS: ("ru",)}),
     "email_queue": ("Очередь писем: просмотр и повторная отправка", {REPORT_MODERATORS: ("ru",)}),
     "settings": ("Настройки сайта (версия для слабовидящих)", {}),
+    "api_keys": ("Ключи API (Open311) для партнёров", {}),
     "users": ("Пользователи и группы", {}),
     "workflows": ("Процессы согласования", {}),
     "site_structure": ("Сайты, языки, перенаправления", {}),
@@ -236,6 +237,10 @@ PROBES = {
     "settings": lambda client, language: (
         ok(client.get("/admin/settings/home/accessibilitysettings/"))
         or ok(client.get(f"/admin/settings/home/accessibilitysettings/{home_page().get_site().pk}/"))
+    ),
+    "api_keys": lambda client, language: (
+        ok(client.get("/admin/snippets/feedback/apikey/"))
+        or ok(client.get("/admin/snippets/feedback/apikey/add/"))
     ),
     "users": lambda client, language: ok(client.get("/admin/users/")) or ok(client.get("/admin/groups/")),
     "workflows": lambda client, language: (

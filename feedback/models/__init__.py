@@ -1,3 +1,4 @@
+from .api_keys import ApiKey
 from .categories import ProblemCategory
 from .limits import RateLimitEvent
 from .pages import FeedbackPage
@@ -13,6 +14,7 @@ from .reports import (
 
 __all__ = [
     "CLOSED_STATUSES",
+    "ApiKey",
     "FeedbackPage",
     "Notification",
     "ProblemCategory",

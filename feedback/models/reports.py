@@ -133,6 +133,16 @@ class ProblemReport(models.Model):
         editable=False,
     )
     language = models.CharField(_("язык жителя"), max_length=10, default="ru", editable=False)
+    # Which partner's system sent it through the Open311 API; empty for the web form.
+    api_key = models.ForeignKey(
+        "feedback.ApiKey",
+        verbose_name=_("получено через API от"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        editable=False,
+    )
 
     category = models.ForeignKey(
         "feedback.ProblemCategory",
@@ -265,6 +275,10 @@ class ProblemReport(models.Model):
 
     def status_display(self):
         return self.get_status_display()
+
+    def source_display(self):
+        """Where the report came from, as the inbox shows it."""
+        return self.api_key.partner if self.api_key_id else _("форма на сайте")
 
     def assignee_name(self):
         return person_name(self.assignee)

@@ -5,6 +5,7 @@ from django.conf import settings
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from compliance.models import MandatoryInformationPage
 from home.models import HomePage, InfoPage
 from tests.helpers import home_page
 
@@ -15,9 +16,14 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertCanCreateAt(HomePage, InfoPage)
         self.assertCanNotCreateAt(InfoPage, HomePage)
 
-    def test_info_pages_nest_only_info_pages(self):
-        self.assertAllowedSubpageTypes(InfoPage, {InfoPage})
+    def test_info_pages_nest_only_info_pages_and_the_mandatory_information_map(self):
+        self.assertAllowedSubpageTypes(InfoPage, {InfoPage, MandatoryInformationPage})
         self.assertAllowedParentPageTypes(InfoPage, {HomePage, InfoPage})
+
+    def test_the_mandatory_information_map_is_a_leaf_under_the_home_page_or_a_section(self):
+        self.assertAllowedSubpageTypes(MandatoryInformationPage, set())
+        self.assertAllowedParentPageTypes(MandatoryInformationPage, {HomePage, InfoPage})
+        self.assertEqual(MandatoryInformationPage.max_count_per_parent, 1)
 
     def test_only_one_home_page_per_language_tree(self):
         self.assertEqual(HomePage.max_count_per_parent, 1)

@@ -384,7 +384,7 @@ def test_the_translator_finds_every_label_where_the_guide_says(browser, site_ser
 MODERATOR_SCREENS = {
     "moderator's dashboard": ["Помощь", "Аккаунт"],
     "«Решаем вместе» menu": ["Решаем вместе → Сообщения жителей"],
-    "inbox": ["«Поступило»", "«Срок ответа»", "CSV", "XLSX"],
+    "inbox": ["«Поступило»", "«Срок ответа»", "Источник", "CSV", "XLSX"],
     "inbox filters": [
         "статус",
         "категория",

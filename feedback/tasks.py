@@ -72,7 +72,7 @@ def deliver(notification):
             body=notification.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=notification.recipient_list,
-            headers={"Message-ID": notification.message_id},
+            headers={**notification.headers, "Message-ID": notification.message_id},
         ).send(fail_silently=False)
     except Exception as error:
         # The class only: an SMTP error's text quotes the recipients, who are residents.

@@ -144,3 +144,65 @@ def confirm(subscription, now=None):
             confirmed_at=now or timezone.now()
         )
     )
+
+
+def email_links(subscription):
+    """The management and one-click links of an alert, and its RFC 8058 headers."""
+    manage_url = absolute_url(
+        subscription.language, "subscriptions:manage", token=tokens.manage_token(subscription.address_key)
+    )
+    unsubscribe_url = absolute_url(
+        subscription.language, "subscriptions:unsubscribe", token=tokens.unsubscribe_token(subscription)
+    )
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return {"manage_url": manage_url, "unsubscribe_url": unsubscribe_url}, headers
+
+
+def subscriptions_from_manage_token(token):
+    try:
+        key = tokens.read_manage_token(token)
+    except (tokens.Expired, tokens.Invalid) as error:
+        raise LinkError from error
+    return key, Subscription.objects.for_address(key).confirmed().select_related(
+        "rubric", "decision_kind", "decision"
+    )
+
+
+def subscription_from_unsubscribe_token(token):
+    try:
+        pk = tokens.read_unsubscribe_token(token)
+    except (tokens.Expired, tokens.Invalid) as error:
+        raise LinkError from error
+    return pk, Subscription.objects.filter(pk=pk).first()
+
+
+def change_frequency(key, pk, frequency):
+    if frequency not in Subscription.Frequency.values:
+        return False
+    return bool(Subscription.objects.for_address(key).filter(pk=pk).update(frequency=frequency))
+
+
+@transaction.atomic
+def unsubscribe(key, pks=None):
+    """Delete the address's subscriptions ``pks`` (all when None); returns how many went.
+
+    With the last one the address goes too: its e-mails in the outbox (sent or waiting) are
+    deleted, so nothing of it is kept once the resident has left every list (152-FZ).
+    """
+    rows = Subscription.objects.for_address(key)
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    emails = set(rows.values_list("email", flat=True))
+    removed, _by_model = rows.delete()
+    if removed and not Subscription.objects.for_address(key).exists():
+        forget_address(emails)
+    return removed
+
+
+def forget_address(emails):
+    """Remove every subscription e-mail to these addresses from the outbox (sent or not)."""
+    for email in emails:
+        Notification.objects.filter(kind=Notification.Kind.SUBSCRIPTION, recipients__iexact=email).delete()

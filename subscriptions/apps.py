@@ -6,3 +6,7 @@ class SubscriptionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "subscriptions"
     verbose_name = _("Подписки на новости и решения")
+
+    def ready(self):
+        # Django's idiom: connect signal handlers once the app registry is ready (models importable).
+        from subscriptions import signals  # noqa: F401, PLC0415

@@ -97,3 +97,29 @@ class Subscription(models.Model):
             decision_kind__translation_key=self.decision_kind.translation_key if self.decision_kind else None,
             decision__translation_key=self.decision.translation_key if self.decision else None,
         )
+
+
+class Announcement(models.Model):
+    """A news item or a decision the subscribers were (or will be) told about: one per item.
+
+    Written when an item is first published where everyone can see it (any language version: the
+    row is per translation_key), so publishing it again, or its translation, alerts nobody twice.
+    The daily digest collects the rows made since a subscription's last digest.
+    """
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("новость")
+        DECISION = "decision", _("решение")
+
+    translation_key = models.UUIDField(_("ключ перевода"), unique=True, editable=False)
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("страница"), on_delete=models.CASCADE)
+    kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(_("опубликовано"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("объявление подписчикам")
+        verbose_name_plural = _("объявления подписчикам")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.page_id}"

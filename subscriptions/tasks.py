@@ -1,0 +1,65 @@
+"""Background work of the subscriptions, run by the task worker (home/deferred.py enqueues it).
+
+- ``send_alerts``: an item was first published; each immediate subscriber gets one e-mail;
+- ``send_daily_digests``: daily; each daily subscriber with new items gets one e-mail;
+- ``remove_lapsed_requests``: daily; requests nobody confirmed in time are deleted.
+The e-mails themselves go through feedback.tasks.send_notification (the outbox).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from feedback.tasks import queue_sending
+
+from . import sending
+from .models import Announcement, Subscription
+
+
+@task()
+def send_alerts(announcement_id):
+    """Write and queue the immediate alerts of one item; returns how many were queued."""
+    announcement = Announcement.objects.select_related("page").filter(pk=announcement_id).first()
+    if announcement is None:
+        return 0
+    written = sending.alerts_for(announcement)
+    for notification in written:
+        queue_sending(notification)
+    return len(written)
+
+
+@task()
+def send_daily_digests(now=None):
+    """One digest per daily subscription with items since its last one; returns how many were queued."""
+    now = datetime.datetime.fromisoformat(now) if now else timezone.now()
+    subscriptions = list(
+        Subscription.objects.confirmed()
+        .filter(frequency=Subscription.Frequency.DAILY)
+        .select_related("rubric", "decision_kind")
+    )
+    if not subscriptions:
+        return 0
+    earliest = min(max(filter(None, [row.last_digest_at, row.confirmed_at])) for row in subscriptions)
+    matches = sending.matches_since(earliest, now)
+    queued = 0
+    for subscription in subscriptions:
+        notification = sending.digest_for(subscription, matches, now)
+        if notification is not None:
+            queue_sending(notification)
+            queued += 1
+    return queued
+
+
+@task()
+def remove_lapsed_requests():
+    """Delete the requests whose confirmation link has lapsed (their address with them)."""
+    lapsed = timezone.now() - datetime.timedelta(seconds=settings.SUBSCRIPTION_CONFIRM_SECONDS)
+    removed, _by_model = Subscription.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=lapsed
+    ).delete()
+    return removed
+
+
+DAILY_TASKS = [send_daily_digests, remove_lapsed_requests]

@@ -14,7 +14,7 @@ from django_tasks import task
 
 from feedback.tasks import queue_sending
 
-from . import sending
+from . import sending, services
 from .models import Announcement, Subscription
 
 
@@ -56,9 +56,14 @@ def send_daily_digests(now=None):
 def remove_lapsed_requests():
     """Delete the requests whose confirmation link has lapsed (their address with them)."""
     lapsed = timezone.now() - datetime.timedelta(seconds=settings.SUBSCRIPTION_CONFIRM_SECONDS)
-    removed, _by_model = Subscription.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=lapsed
-    ).delete()
+    lapsed_requests = Subscription.objects.filter(confirmed_at__isnull=True, created_at__lt=lapsed)
+    addresses = dict(lapsed_requests.values_list("address_key", "email"))
+    removed, _by_model = lapsed_requests.delete()
+    remaining = set(
+        Subscription.objects.filter(address_key__in=addresses).values_list("address_key", flat=True)
+    )
+    # The confirmation e-mails in the outbox go too, unless the address still has a subscription.
+    services.forget_address([email for key, email in addresses.items() if key not in remaining])
     return removed
 
 

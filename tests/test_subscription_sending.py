@@ -141,8 +141,14 @@ def test_lapsed_requests_are_deleted(settings):
     old = subscriber("old@example.org", confirmed=False)
     Subscription.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=4))
     fresh = subscriber("fresh@example.org", confirmed=False)
+    for address in ("old@example.org", "fresh@example.org"):
+        Notification.objects.create(kind="subscription", recipients=address, subject="s", body="b")
     assert tasks.remove_lapsed_requests.call() == 1
     assert list(Subscription.objects.all()) == [fresh]
+    # The lapsed request's confirmation e-mail is gone from the outbox with its address.
+    assert list(Notification.objects.filter(kind="subscription").values_list("recipients", flat=True)) == [
+        "fresh@example.org"
+    ]
 
 
 def test_the_daily_command_enqueues_the_digest(monkeypatch):

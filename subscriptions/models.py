@@ -115,6 +115,8 @@ class Announcement(models.Model):
     page = models.ForeignKey("wagtailcore.Page", verbose_name=_("страница"), on_delete=models.CASCADE)
     kind = models.CharField(_("вид"), max_length=10, choices=Kind.choices)
     created_at = models.DateTimeField(_("опубликовано"), default=timezone.now, db_index=True)
+    # A decision's public state when its followers were last told (status, dates, document, text).
+    fingerprint = models.CharField(_("отпечаток состояния"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("объявление подписчикам")

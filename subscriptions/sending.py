@@ -4,6 +4,8 @@ Every e-mail is an outbox row (feedback.Notification) with a key naming the item
 the subscription, so a task run twice writes and sends each message once.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -40,6 +42,50 @@ def matching(announcement):
             Q(decision_kind__isnull=True) | Q(decision_kind__translation_key=kind_key)
         )
     return subscriptions.none()
+
+
+def fingerprint(decision):
+    """A hash of what a follower of a decision cares about: its status, dates, document and text."""
+    state = [
+        decision.status,
+        decision.effective_date,
+        decision.lost_force_date,
+        decision.document_id,
+        decision.title,
+        decision.number,
+        decision.full_text,
+    ]
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def change_alerts_for(decision):
+    """Alerts to the followers of ``decision`` when its state differs from the one they were told
+    (its announcement's fingerprint); returns the new rows. Every language version counts once."""
+    announcement = Announcement.objects.filter(translation_key=decision.translation_key).first()
+    if announcement is None or not is_public(decision):
+        return []
+    current = fingerprint(decision)
+    if (
+        not Announcement.objects.filter(pk=announcement.pk)
+        .exclude(fingerprint=current)
+        .update(fingerprint=current)
+    ):
+        return []  # unchanged, or another worker took this change
+    followers = Subscription.objects.confirmed().filter(
+        topic=Subscription.Topic.DECISION, decision__translation_key=decision.translation_key
+    )
+    versions = {}
+    written = []
+    for subscription in followers.select_related("decision").iterator():
+        item = version_for(decision, subscription.language, versions)
+        with translation.override(subscription.language):
+            status = item.get_status_display()
+        context = {"item": item, "item_url": item.get_full_url(), "status": status}
+        key = f"change-{announcement.pk}-{current[:16]}-{subscription.pk}"
+        note = write(subscription, key, "subscriptions/email/decision_change", context)
+        if note is not None:
+            written.append(note)
+    return written
 
 
 def version_for(page, language, cache):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from feedback.tasks import queue_sending
+from news.models import DecisionPage
 
 from . import sending, services
 from .models import Announcement, Subscription
@@ -25,6 +26,25 @@ def send_alerts(announcement_id):
     if announcement is None:
         return 0
     written = sending.alerts_for(announcement)
+    for notification in written:
+        queue_sending(notification)
+    return len(written)
+
+
+@task()
+def send_decision_changes(decision_id):
+    """A known decision was published again: tell its followers, and those of the acts it repeals,
+    when what they follow changed. Returns how many e-mails were queued."""
+    decision = DecisionPage.objects.filter(pk=decision_id).first()
+    if decision is None:
+        return 0
+    repealed = DecisionPage.objects.filter(
+        translation_key__in=decision.repeals.values("translation_key"),
+        locale__language_code=settings.LANGUAGE_CODE,
+    )
+    written = []
+    for changed in [decision, *repealed]:
+        written += sending.change_alerts_for(changed)
     for notification in written:
         queue_sending(notification)
     return len(written)

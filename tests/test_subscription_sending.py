@@ -158,3 +158,31 @@ def test_the_daily_command_enqueues_the_digest(monkeypatch):
     )
     call_command("enqueue_daily_tasks", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert "send_daily_digests" in seen and "remove_lapsed_requests" in seen
+
+
+def test_followers_of_a_decision_hear_of_its_changes_and_of_its_repeal(django_capture_on_commit_callbacks):
+    old = DecisionPageFactory(parent=decision_registry(), live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        old.save_revision().publish()
+    subscriber("follower@example.org", topic="decision", decision=old)
+    subscriber("all@example.org", topic="decisions")
+    mail.outbox.clear()
+    # Published again unchanged: nobody is told.
+    with django_capture_on_commit_callbacks(execute=True):
+        old.save_revision().publish()
+    assert mail.outbox == []
+    # A new decision repeals it: the follower hears of the repeal, «all decisions» of the new act.
+    new = DecisionPageFactory(parent=decision_registry(), live=False)
+    new.repeals.set([old])
+    with django_capture_on_commit_callbacks(execute=True):
+        new.save_revision().publish()
+    assert recipients() == ["all@example.org", "follower@example.org"]
+    change = next(message for message in mail.outbox if message.to == ["follower@example.org"])
+    assert "Изменилось решение" in change.subject and old.title in change.subject
+    assert "утратил" in change.body.lower()
+    assert change.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The same change is not told twice (the task run again).
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_decision_changes.call(new.pk) == 0
+    assert mail.outbox == []

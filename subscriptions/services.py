@@ -74,7 +74,7 @@ def request_subscription(email, topic_fields, frequency, language, consent_text,
     now = now or timezone.now()
     subscription = Subscription(email=email, language=language, frequency=frequency, **topic_fields)
     subscription.address_key = address_key(email)
-    existing = subscription.same_topic().select_for_update().first()
+    existing = subscription.same_topic().select_for_update(of=("self",)).first()
     if existing is not None and existing.is_confirmed:
         return None
     if existing is not None:

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from feedback import ratelimit
 from feedback.views import private_headers
 from home.i18n import visible_to_everyone
 from news.models import DecisionPage
@@ -36,7 +37,11 @@ def subscribe(request):
     decision = decision_from_query(request)
     if request.method == "POST":
         form = SubscribeForm(request.POST, decision=decision)
+        if ratelimit.is_limited(request, ratelimit.SUBSCRIBE):
+            response = render(request, "subscriptions/too_many.html", {"form": form}, status=429)
+            return private_headers(response)
         if form.is_valid():
+            ratelimit.record(request, ratelimit.SUBSCRIBE)
             services.request_subscription(
                 form.cleaned_data["email"],
                 form.topic_fields,

@@ -4,9 +4,10 @@ import re
 
 import pytest
 from django.core import mail, signing
+from django.test import Client
 from django.utils import timezone, translation
 
-from feedback.models import Notification
+from feedback.models import Notification, RateLimitEvent
 from news.models import DecisionKind, Rubric
 from subscriptions import tokens
 from subscriptions.forms import CONSENT_TEXT
@@ -165,3 +166,22 @@ def test_the_confirmation_lapses_after_its_period(settings):
     settings.SUBSCRIPTION_CONFIRM_SECONDS = -1
     with pytest.raises(tokens.Expired):
         tokens.read_confirm_token(token)
+
+
+def test_requests_are_limited_per_client(client, settings, django_capture_on_commit_callbacks):
+    settings.SUBSCRIPTION_CLIENT_RATE_LIMIT = (2, 3600)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert subscribe(client, email="one@example.org").status_code == 302
+        assert subscribe(client, email="two@example.org").status_code == 302
+        third = subscribe(client, email="three@example.org")
+        other_client = subscribe(Client(REMOTE_ADDR="192.0.2.7"), email="four@example.org")
+    assert third.status_code == 429 and "Попробуйте ещё раз через час" in third.text
+    assert other_client.status_code == 302
+    assert recipients() == ["four@example.org", "one@example.org", "two@example.org"]
+    # What is counted is a keyed hash of the client, never its address or the e-mail.
+    clients = set(RateLimitEvent.objects.filter(kind="subscribe").values_list("client", flat=True))
+    assert len(clients) == 2 and not any("127.0.0.1" in key or "@" in key for key in clients)
+
+
+def recipients():
+    return sorted(address for message in mail.outbox for address in message.to)

@@ -389,3 +389,9 @@ FEEDBACK_EMAIL_CLAIM_SECONDS = 600
 # may ask for this many unconfirmed subscriptions a day (more requests are answered alike, unsent).
 SUBSCRIPTION_CONFIRM_SECONDS = int(os.environ.get("SUBSCRIPTION_CONFIRM_SECONDS", str(3 * 86400)))
 SUBSCRIPTION_REQUESTS_PER_DAY = int(os.environ.get("SUBSCRIPTION_REQUESTS_PER_DAY", "5"))
+# Requests of the subscribe form one client (feedback/ratelimit.py) may send per window; counted
+# in the database with the report limits, and off with them (FEEDBACK_RATE_LIMIT=off).
+SUBSCRIPTION_CLIENT_RATE_LIMIT = (
+    int(os.environ.get("SUBSCRIPTION_CLIENT_RATE_LIMIT_COUNT", "10")),
+    int(os.environ.get("SUBSCRIPTION_CLIENT_RATE_LIMIT_SECONDS", "3600")),
+)

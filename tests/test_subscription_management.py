@@ -11,7 +11,7 @@ from news.models import Rubric
 from subscriptions import services, tokens
 from subscriptions.models import Subscription, address_key
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_the_demo_subscriber")]
 
 ADDRESS = "resident@example.org"
 

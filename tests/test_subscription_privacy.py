@@ -15,7 +15,7 @@ from subscriptions.models import Subscription
 from tests.factories import NewsPageFactory
 from tests.helpers import news_index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_the_demo_subscriber")]
 
 ADDRESS = "Private.Person@example.org"
 

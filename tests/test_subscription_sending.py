@@ -16,7 +16,7 @@ from subscriptions.models import Announcement, Subscription
 from tests.factories import DecisionPageFactory, NewsPageFactory
 from tests.helpers import decision_registry, news_index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_the_demo_subscriber")]
 
 
 def subscriber(email, confirmed=True, **fields):

@@ -15,7 +15,7 @@ from subscriptions.models import Subscription, address_key
 from tests.factories import DecisionPageFactory
 from tests.helpers import decision_registry, news_index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_the_demo_subscriber")]
 
 ADDRESS = "Resident@Example.org"
 

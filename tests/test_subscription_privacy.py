@@ -11,9 +11,11 @@ from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 
+from feedback.models import Notification
 from subscriptions.models import Subscription
 from tests.factories import NewsPageFactory
-from tests.helpers import news_index
+from tests.feedback_helpers import staff_user
+from tests.helpers import REPORT_MODERATORS, news_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_the_demo_subscriber")]
 
@@ -78,3 +80,13 @@ def test_the_address_is_in_no_log_line_and_no_cache_entry(
         assert not any(needle.lower() in line.lower() for line in logged), needle
         for key, value in everything_cached():
             assert needle.lower() not in key.lower() and needle.encode() not in value, key
+
+
+def test_the_email_queue_shows_a_subscribers_email_without_the_address(client):
+    Notification.objects.create(
+        kind=Notification.Kind.SUBSCRIPTION, recipients=ADDRESS, subject="Новость: ярмарка", body="…"
+    )
+    client.force_login(staff_user("moderator", REPORT_MODERATORS))
+    page = client.get("/admin/feedback/email-queue/")
+    assert page.status_code == 200 and "Новость: ярмарка" in page.text
+    assert ADDRESS not in page.text and ADDRESS.lower() not in page.text.lower()

@@ -186,3 +186,16 @@ def test_followers_of_a_decision_hear_of_its_changes_and_of_its_repeal(django_ca
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.send_decision_changes.call(new.pk) == 0
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("language", ["ru", "en", "udm"])
+def test_alerts_render_in_each_language(language, django_capture_on_commit_callbacks):
+    subscriber("reader@example.org", language=language)
+    item = publish_news((), django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert item.title in message.subject and item.full_url in message.body
+    assert f"/{language}/subscribe/manage/" in message.body
+    assert (
+        f"<http://testserver/{language}/subscribe/unsubscribe/" in message.extra_headers["List-Unsubscribe"]
+    )
+    assert "{%" not in message.body and "{{" not in message.body

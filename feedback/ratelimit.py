@@ -19,6 +19,7 @@ from .models import RateLimitEvent
 
 logger = logging.getLogger(__name__)
 REPORT, UPLOAD = RateLimitEvent.Kind.REPORT, RateLimitEvent.Kind.UPLOAD
+SUBSCRIBE = RateLimitEvent.Kind.SUBSCRIBE  # the subscribe form (subscriptions/views.py)
 LOOPBACK_PROXY_HEADERS = ("HTTP_X_REAL_IP", "HTTP_X_FORWARDED_FOR")
 _warned_about_proxy = False
 
@@ -27,7 +28,11 @@ def limit(kind):
     """(count, seconds) for ``kind``, or None when the limits are off (FEEDBACK_RATE_LIMIT=off)."""
     if settings.FEEDBACK_RATE_LIMIT is None:
         return None
-    return settings.FEEDBACK_RATE_LIMIT if kind == REPORT else settings.FEEDBACK_UPLOAD_RATE_LIMIT
+    return {
+        REPORT: settings.FEEDBACK_RATE_LIMIT,
+        UPLOAD: settings.FEEDBACK_UPLOAD_RATE_LIMIT,
+        SUBSCRIBE: settings.SUBSCRIPTION_CLIENT_RATE_LIMIT,
+    }[kind]
 
 
 def client_address(request):
@@ -100,5 +105,5 @@ def record(request, kind):
         return
     now = timezone.now()
     RateLimitEvent.objects.create(kind=kind, client=client_key(request), created_at=now)
-    longest = max(limit(REPORT)[1], limit(UPLOAD)[1])
+    longest = max(limit(REPORT)[1], limit(UPLOAD)[1], limit(SUBSCRIBE)[1])
     RateLimitEvent.objects.filter(created_at__lt=now - timedelta(seconds=longest)).delete()

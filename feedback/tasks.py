@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from home.deferred import enqueue, enqueue_on_commit, retry_later
+from home.deferred import enqueue_on_commit, retry_later
 
 from .models import Notification, ProblemReport, ReportPhoto
 from .models.reports import private_storage
@@ -72,7 +72,7 @@ def deliver(notification):
             body=notification.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=notification.recipient_list,
-            headers={"Message-ID": notification.message_id},
+            headers={**notification.headers, "Message-ID": notification.message_id},
         ).send(fail_silently=False)
     except Exception as error:
         # The class only: an SMTP error's text quotes the recipients, who are residents.
@@ -220,9 +220,5 @@ def remove_orphan_photos():
     return removed
 
 
+# The daily timer's command (enqueue_daily_tasks) puts these and subscriptions.tasks' in the queue.
 DAILY_TASKS = [send_overdue_reminders, remove_orphan_photos]
-
-
-def enqueue_daily_tasks():
-    """What the daily timer starts: each daily job goes to the worker's queue."""
-    return [enqueue(daily_task) for daily_task in DAILY_TASKS]

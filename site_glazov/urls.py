@@ -47,5 +47,6 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("search/", home_views.search, name="search"),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include(wagtail_urls)),
 )

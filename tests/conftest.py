@@ -197,3 +197,13 @@ def redis_url():
     except OSError:
         pytest.skip(f"no Redis server at {url}: .ci/run starts one; set REDIS_URL to use another")
     return url
+
+
+@pytest.fixture
+def without_the_demo_subscriber():
+    """The demo content's confirmed subscriber (subscriptions/demo.py) would be one more
+    recipient of every alert and one more row in the subscription tests."""
+    from subscriptions.demo import DEMO_ADDRESS
+    from subscriptions.models import Subscription
+
+    Subscription.objects.filter(email=DEMO_ADDRESS).delete()

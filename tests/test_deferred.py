@@ -191,6 +191,8 @@ def test_the_daily_timer_enqueues_the_daily_jobs(database_queue):
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
         "feedback.tasks.remove_orphan_photos",
         "feedback.tasks.send_overdue_reminders",
+        "subscriptions.tasks.remove_lapsed_requests",
+        "subscriptions.tasks.send_daily_digests",
     ]
 
 

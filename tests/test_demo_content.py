@@ -3,11 +3,15 @@
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, PageLogEntry, Revision
 
 from home.models import FooterContacts, HomePage
-from tests.helpers import page_by_slug
+from subscriptions.demo import DEMO_ADDRESS
+from subscriptions.models import Subscription
+from tests.factories import NewsPageFactory
+from tests.helpers import news_index, page_by_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +113,13 @@ def test_a_new_production_site_gets_the_structure_without_the_examples(client):
     before = snapshot()
     call_command("setup_site", stdout=io.StringIO())
     assert snapshot() == before, "a second run changes nothing"
+
+
+def test_the_demo_subscriber_gets_an_alert_when_a_news_item_is_published(django_capture_on_commit_callbacks):
+    """`make run`: an editor publishes a news item and the console shows the alert."""
+    assert Subscription.objects.confirmed().filter(email=DEMO_ADDRESS).count() == 1
+    item = NewsPageFactory(parent=news_index(), live=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        item.save_revision().publish()
+    assert [message.to for message in mail.outbox] == [[DEMO_ADDRESS]]
+    assert item.title in mail.outbox[0].subject

@@ -51,6 +51,7 @@ RIGHTS = {
     "report_delete": ("Сообщения жителей: удаление", {}),
     "report_photo": ("Фотографии жителей", {REPORT_MODERATORS: ("ru",)}),
     "email_queue": ("Очередь писем: просмотр и повторная отправка", {REPORT_MODERATORS: ("ru",)}),
+    "subscription_counts": ("Подписки: число подписчиков по темам", {}),
     "settings": ("Настройки сайта (версия для слабовидящих)", {}),
     "api_keys": ("Ключи API (Open311) для партнёров", {}),
     "users": ("Пользователи и группы", {}),
@@ -177,6 +178,23 @@ def probe_email_queue(client, language):
     return ok(page) and "SMTPServerDisconnected" in page.text and note.attempts == 0
 
 
+def probe_subscription_counts(client, language):
+    """«Отчёты → Подписки» shows the counts per topic, and never an address."""
+    from django.utils import timezone
+
+    from subscriptions.models import Subscription
+
+    Subscription.objects.create(
+        email="subscriber@example.org",
+        topic="news",
+        language="ru",
+        consent_text="…",
+        confirmed_at=timezone.now(),
+    )
+    page = client.get("/admin/subscriptions/")
+    return ok(page) and "Все новости города" in page.text and "subscriber@example.org" not in page.text
+
+
 def probe_inbox_export(client, language):
     make_report()
     csv = client.get("/admin/snippets/feedback/problemreport/?export=csv")
@@ -234,6 +252,7 @@ PROBES = {
     "report_delete": probe_report_delete,
     "report_photo": probe_report_photo,
     "email_queue": probe_email_queue,
+    "subscription_counts": probe_subscription_counts,
     "settings": lambda client, language: (
         ok(client.get("/admin/settings/home/accessibilitysettings/"))
         or ok(client.get(f"/admin/settings/home/accessibilitysettings/{home_page().get_site().pk}/"))

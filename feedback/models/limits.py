@@ -16,6 +16,7 @@ class RateLimitEvent(models.Model):
     class Kind(models.TextChoices):
         REPORT = "report", _("сообщение")
         UPLOAD = "upload", _("отправка с фото")
+        SUBSCRIBE = "subscribe", _("запрос подписки")
 
     kind = models.CharField(_("что посчитано"), max_length=10, choices=Kind.choices)
     client = models.CharField(_("клиент (хеш адреса)"), max_length=64)

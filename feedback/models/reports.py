@@ -408,6 +408,7 @@ class Notification(models.Model):
         ROUTING = "routing", _("уведомление службе")
         STATUS = "status", _("новый статус жителю")
         OVERDUE = "overdue", _("напоминание о просроченных сообщениях")
+        SUBSCRIPTION = "subscription", _("письмо подписчику")
 
     report = models.ForeignKey(
         ProblemReport, on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
@@ -425,6 +426,8 @@ class Notification(models.Model):
     )
     sending_since = models.DateTimeField(_("отправляется с"), null=True, blank=True, editable=False)
     last_attempt_at = models.DateTimeField(_("последняя попытка"), null=True, blank=True, editable=False)
+    # Extra headers fixed when the row is written (subscriptions' List-Unsubscribe, RFC 8058).
+    headers = models.JSONField(_("заголовки"), default=dict, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "home",
     "news",
     "feedback",
+    "subscriptions",
     "compliance",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -383,3 +384,14 @@ DEFERRED_RETRY_MAX_SECONDS = 6 * 3600
 # A row claimed for sending longer ago than this, and still not sent, is shown to staff as stuck
 # (the worker died mid-send): it is never resent on its own, so nobody gets a message twice.
 FEEDBACK_EMAIL_CLAIM_SECONDS = 600
+
+# Subscriptions (subscriptions/): a confirmation link lapses after this many seconds; an address
+# may ask for this many unconfirmed subscriptions a day (more requests are answered alike, unsent).
+SUBSCRIPTION_CONFIRM_SECONDS = int(os.environ.get("SUBSCRIPTION_CONFIRM_SECONDS", str(3 * 86400)))
+SUBSCRIPTION_REQUESTS_PER_DAY = int(os.environ.get("SUBSCRIPTION_REQUESTS_PER_DAY", "5"))
+# Requests of the subscribe form one client (feedback/ratelimit.py) may send per window; counted
+# in the database with the report limits, and off with them (FEEDBACK_RATE_LIMIT=off).
+SUBSCRIPTION_CLIENT_RATE_LIMIT = (
+    int(os.environ.get("SUBSCRIPTION_CLIENT_RATE_LIMIT_COUNT", "10")),
+    int(os.environ.get("SUBSCRIPTION_CLIENT_RATE_LIMIT_SECONDS", "3600")),
+)

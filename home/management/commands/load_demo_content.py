@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 # Each content area adds its own loader; they run in this order, each idempotent.
-SITE_LOADERS = ["home.demo.load.load", "news.demo.load.load", "feedback.demo.load", "compliance.demo.load"]
+SITE_LOADERS = [
+    "home.demo.load.load",
+    "news.demo.load.load",
+    "feedback.demo.load",
+    "compliance.demo.load",
+    "subscriptions.demo.load",
+]
 
 
 def load_site(examples):

@@ -196,6 +196,7 @@ def test_the_daily_clean_up_removes_only_old_files_no_row_points_to(django_captu
 def test_the_daily_timer_enqueues_the_daily_jobs(database_queue):
     call_command("enqueue_daily_tasks", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert sorted(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "compliance.tasks.send_mandatory_reminders",
         "feedback.tasks.remove_orphan_photos",
         "feedback.tasks.send_overdue_reminders",
         "subscriptions.tasks.remove_lapsed_requests",

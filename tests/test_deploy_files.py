@@ -356,7 +356,6 @@ def test_the_services_may_write_where_the_site_writes():
         "glazov-publish-scheduled.service",
         "glazov-send-feedback-emails.service",
         "glazov-daily.service",
-        "glazov-mandatory-reminders.service",
     ):
         cache_folders = ["/var/cache/" + folder for folder in directive(units()[name], "CacheDirectory")]
         assert cache_folders == [default_cache], name
@@ -369,14 +368,13 @@ def test_the_services_may_write_where_the_site_writes():
 
 
 def test_the_timers_run_the_scheduled_jobs():
-    """Publishing every 5 minutes, the e-mail safety net hourly, the daily jobs and the mandatory
-    information reminders in the morning, the backup nightly; each command exists."""
+    """Publishing every 5 minutes, the e-mail safety net hourly, the daily jobs (mandatory
+    information reminders among them) in the morning, the backup nightly; each command exists."""
     all_units = units()
     schedules = {
         "glazov-publish-scheduled": ("*:0/5", "publish_scheduled"),
         "glazov-send-feedback-emails": ("*:17", "send_feedback_emails"),
         "glazov-daily": ("*-*-* 07:00:00", "enqueue_daily_tasks"),
-        "glazov-mandatory-reminders": ("*-*-* 07:15:00", "send_mandatory_reminders"),
         "glazov-backup": ("*-*-* 02:30:00", None),
     }
     for name, (calendar, command) in schedules.items():

@@ -406,6 +406,18 @@ def test_the_group_then_the_editors_are_reminded_when_nobody_is_named():
     assert any(message.to == [editor.email] or editor.email in message.to for message in mail.outbox)
 
 
+def test_the_daily_jobs_of_the_worker_send_the_reminders_once():
+    owner = staff_user("owner")
+    local_item([published_page(datetime.date(2020, 1, 1))], responsible_user=owner)
+    # The tests' task backend runs a task as it is queued, as the worker would.
+    call_command("enqueue_daily_tasks", stdout=io.StringIO())
+    assert [message.to for message in mail.outbox if "Обязательная информация" in message.subject] == [
+        [owner.email]
+    ]
+    call_command("enqueue_daily_tasks", stdout=io.StringIO())  # the next morning's run: nothing again
+    assert sum("Обязательная информация" in message.subject for message in mail.outbox) == 1
+
+
 def test_a_failed_mail_is_not_recorded_and_goes_out_next_time(settings):
     owner = staff_user("owner")
     item = local_item([published_page(datetime.date(2020, 1, 1))], responsible_user=owner)

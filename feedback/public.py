@@ -10,7 +10,7 @@ guard, the public text and the answer are shown with the resident's own name and
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.http import urlencode
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from home import caching, visual_mode
 from home.page_cache import uses_query_parameters
-from home.spreadsheet import csv_response
+from home.spreadsheet import csv_response, open_data_json_response
 from news.listings import paginate, query_prefix
 
 from . import stats
@@ -321,16 +321,11 @@ def export_csv(request, page):
 def export_json(request, page):
     """The (filtered) public reports as JSON: metadata, the documented columns and one object per report."""
     caching.depends_on(caching.REPORTS)
-    items = list(export_rows(request, page))
-    data = {
-        "title": _("Сообщения жителей Глазова о проблемах в городе (опубликованные)"),
-        "source": request.build_absolute_uri(),
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "license": "CC BY 4.0",
-        "count": len(items),
-        "columns": EXPORT_COLUMNS,
-        "items": items,
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Content-Disposition"] = f'inline; filename="{export_filename("json")}"'
-    return response
+    return open_data_json_response(
+        request,
+        _("Сообщения жителей Глазова о проблемах в городе (опубликованные)"),
+        EXPORT_COLUMNS,
+        list(export_rows(request, page)),
+        export_filename("json"),
+        license="CC BY 4.0",
+    )

@@ -18,7 +18,7 @@ import csv
 import datetime
 import re
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from wagtail.admin.views.mixins import SpreadsheetExportMixin, list_to_str
 
@@ -112,6 +112,23 @@ def csv_response(header, rows, filename):
         "".join(csv_lines(header, rows)).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def open_data_json_response(request, title, columns, items, filename, **metadata):
+    """An open-data JSON export: its title, address, time, ``metadata`` (a licence…), the documented
+    ``columns`` and one object per item, shown in the browser rather than downloaded."""
+    data = {
+        "title": title,
+        "source": request.build_absolute_uri(),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        **metadata,
+        "count": len(items),
+        "columns": columns,
+        "items": items,
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

@@ -7,7 +7,6 @@ module; it imports no page model, so none of them needs a function-level import 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -18,7 +17,7 @@ from wagtail.images import get_image_model
 from home import caching
 from home.i18n import visible_to_everyone
 from home.page_cache import uses_query_parameters
-from home.spreadsheet import csv_response
+from home.spreadsheet import csv_response, open_data_json_response
 from news.forms import DecisionFilterForm
 from news.models.snippets import DecisionKind, Rubric, localized_snippets
 
@@ -258,15 +257,10 @@ def decision_export_csv(request, index_page):
 @uses_query_parameters(*REGISTRY_FILTERS)
 def decision_export_json(request, index_page):
     """The (filtered) registry as JSON: metadata and one object per decision."""
-    items = list(export_rows(request, index_page))
-    data = {
-        "title": _("Реестр решений Глазовской городской Думы"),
-        "source": request.build_absolute_uri(),
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "count": len(items),
-        "columns": EXPORT_COLUMNS,
-        "items": items,
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Content-Disposition"] = f'inline; filename="{export_filename("json")}"'
-    return response
+    return open_data_json_response(
+        request,
+        _("Реестр решений Глазовской городской Думы"),
+        EXPORT_COLUMNS,
+        list(export_rows(request, index_page)),
+        export_filename("json"),
+    )
